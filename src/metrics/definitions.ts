@@ -1,0 +1,168 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+// Names carry their unit and `_total` on counters: https://prometheus.io/docs/practices/naming/
+export const requestsTotalName = "llm_requests_total";
+export const tokensTotalName = "llm_tokens_total";
+export const cachedTokensTotalName = "llm_cached_tokens_total";
+export const reasoningTokensTotalName = "llm_reasoning_tokens_total";
+export const requestLatencySecondsName = "llm_request_latency_seconds";
+export const timeToFirstTokenSecondsName = "llm_time_to_first_token_seconds";
+export const proxyOverheadSecondsName = "llm_proxy_overhead_seconds";
+export const costUsdTotalName = "llm_cost_usd_total";
+export const errorsTotalName = "llm_errors_total";
+export const requestsInFlightName = "llm_requests_in_flight";
+export const unpricedRequestsTotalName = "llm_unpriced_requests_total";
+export const usageEstimatedTotalName = "llm_usage_estimated_total";
+export const ratelimitRemainingName = "llm_ratelimit_remaining";
+export const ratelimitLimitName = "llm_ratelimit_limit";
+
+/**
+ * OpenTelemetry GenAI's advisory boundaries for gen_ai.client.operation.duration (0.01 s doubling to
+ * 81.92 s), extended past 600 s because generations of several minutes are normal.
+ * https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/
+ */
+export const defaultLatencyBuckets: readonly number[] = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92, 163.84, 327.68,
+  655.36,
+];
+
+/** OpenTelemetry GenAI's boundaries for gen_ai.server.time_to_first_token, extended to 60 s. */
+export const ttftBuckets: readonly number[] = [
+  0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 15, 20, 30, 60,
+];
+
+/** The proxy's own cost is sub-millisecond when healthy; the tail shows event-loop trouble. */
+export const overheadBuckets: readonly number[] = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
+];
+
+export type ErrorType =
+  | "rate_limit"
+  | "upstream_4xx"
+  | "upstream_5xx"
+  | "timeout"
+  | "connection"
+  | "stream_interrupted"
+  | "invalid_request"
+  | "unauthorized";
+
+export type TokenType = "prompt" | "completion";
+export type RateLimitResource = "requests" | "tokens";
+
+export interface MetricDefinitions {
+  readonly requests: Counter<"model" | "endpoint" | "stream" | "code">;
+  readonly tokens: Counter<"model" | "type">;
+  readonly cachedTokens: Counter<"model">;
+  readonly reasoningTokens: Counter<"model">;
+  readonly latency: Histogram<"model" | "endpoint" | "stream">;
+  readonly ttft: Histogram<"model">;
+  readonly overhead: Histogram<"endpoint">;
+  readonly cost: Counter<"model">;
+  readonly errors: Counter<"model" | "type">;
+  readonly inFlight: Gauge<"endpoint">;
+  readonly unpriced: Counter<"model">;
+  readonly usageEstimated: Counter<"model">;
+  readonly ratelimitRemaining: Gauge<"model" | "resource">;
+  readonly ratelimitLimit: Gauge<"model" | "resource">;
+}
+
+export interface DefinitionOptions {
+  readonly registry: Registry;
+  readonly latencyBuckets?: readonly number[];
+}
+
+export function createMetricDefinitions({
+  registry,
+  latencyBuckets = defaultLatencyBuckets,
+}: DefinitionOptions): MetricDefinitions {
+  const registers = [registry];
+  return {
+    requests: new Counter({
+      name: requestsTotalName,
+      help: "Requests answered by the proxy, by the HTTP status sent to the client (499: client went away).",
+      labelNames: ["model", "endpoint", "stream", "code"],
+      registers,
+    }),
+    tokens: new Counter({
+      name: tokensTotalName,
+      help: "Tokens billed by the upstream, in tokens; cached and reasoning tokens are included here once.",
+      labelNames: ["model", "type"],
+      registers,
+    }),
+    cachedTokens: new Counter({
+      name: cachedTokensTotalName,
+      help: "Prompt tokens served from the upstream's prompt cache, in tokens (a subset of type=prompt).",
+      labelNames: ["model"],
+      registers,
+    }),
+    reasoningTokens: new Counter({
+      name: reasoningTokensTotalName,
+      help: "Completion tokens spent on hidden reasoning, in tokens (a subset of type=completion).",
+      labelNames: ["model"],
+      registers,
+    }),
+    latency: new Histogram({
+      name: requestLatencySecondsName,
+      help: "Time from request receipt to the last byte sent to the client, in seconds.",
+      labelNames: ["model", "endpoint", "stream"],
+      buckets: [...latencyBuckets],
+      registers,
+    }),
+    ttft: new Histogram({
+      name: timeToFirstTokenSecondsName,
+      help: "Streamed requests: time from request receipt to the first chunk carrying content, in seconds.",
+      labelNames: ["model"],
+      buckets: [...ttftBuckets],
+      registers,
+    }),
+    overhead: new Histogram({
+      name: proxyOverheadSecondsName,
+      help: "Time spent inside the proxy itself, excluding waits for the upstream and the client, in seconds.",
+      labelNames: ["endpoint"],
+      buckets: [...overheadBuckets],
+      registers,
+    }),
+    cost: new Counter({
+      name: costUsdTotalName,
+      help: "Cost of the billed tokens at list price, in US dollars.",
+      labelNames: ["model"],
+      registers,
+    }),
+    errors: new Counter({
+      name: errorsTotalName,
+      help: "Failed requests by cause (rate_limit is an upstream 429).",
+      labelNames: ["model", "type"],
+      registers,
+    }),
+    inFlight: new Gauge({
+      name: requestsInFlightName,
+      help: "Requests currently being proxied.",
+      labelNames: ["endpoint"],
+      registers,
+    }),
+    unpriced: new Counter({
+      name: unpricedRequestsTotalName,
+      help: "Requests whose model has no price, so their cost is unknown (not zero).",
+      labelNames: ["model"],
+      registers,
+    }),
+    usageEstimated: new Counter({
+      name: usageEstimatedTotalName,
+      help: "Requests whose tokens were estimated with a tokenizer because the upstream reported no usage.",
+      labelNames: ["model"],
+      registers,
+    }),
+    ratelimitRemaining: new Gauge({
+      name: ratelimitRemainingName,
+      help: "Upstream rate-limit headroom left, from x-ratelimit-remaining-* (requests or tokens).",
+      labelNames: ["model", "resource"],
+      registers,
+    }),
+    ratelimitLimit: new Gauge({
+      name: ratelimitLimitName,
+      help: "Upstream rate limit, from x-ratelimit-limit-* (requests or tokens per window).",
+      labelNames: ["model", "resource"],
+      registers,
+    }),
+  };
+}
