@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderDashboard } from "../../grafana/dashboard.js";
+import {
+  type DashboardPanel,
+  loadDashboard,
+  panelQueries,
+  queryPanels,
+  readDashboardText,
+} from "./dashboard-model.js";
+import { proxyMetrics } from "./known-metrics.js";
+import { matchersOf, metricNames } from "./promql-names.js";
+import { repoRoot } from "./tools.js";
+
+interface DatasourceFile {
+  datasources: { uid: string; type: string; url: string }[];
+}
+
+function provisionedUid(): string {
+  const file = join(repoRoot, "grafana/provisioning/datasources/prometheus.yml");
+  const parsed = parse(readFileSync(file, "utf8")) as DatasourceFile;
+  const [prometheus] = parsed.datasources.filter((source) => source.type === "prometheus");
+  if (prometheus === undefined) throw new Error("no prometheus datasource provisioned");
+  return prometheus.uid;
+}
+
+function overlaps(a: DashboardPanel["gridPos"], b: DashboardPanel["gridPos"]): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+describe("grafana/dashboards/llm-observability.json", () => {
+  const dashboard = loadDashboard();
+  const panels = queryPanels(dashboard);
+
+  it("is exactly what grafana/dashboard.ts generates (rerun: npx tsx grafana/generate.ts)", () => {
+    expect(readDashboardText()).toBe(renderDashboard());
+  });
+
+  it("is titled LLM Observability and has panels", () => {
+    expect(dashboard.title).toBe("LLM Observability");
+    expect(dashboard.uid).toBe("llm-observability");
+    expect(panels.length).toBeGreaterThan(20);
+  });
+
+  it("has unique panel ids", () => {
+    const ids = dashboard.panels.flatMap((panel) => [panel.id, ...(panel.panels ?? []).map((p) => p.id)]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("lays panels out inside 24 columns without overlaps", () => {
+    const all = dashboard.panels;
+    for (const panel of all) {
+      expect(panel.gridPos.x + panel.gridPos.w, panel.title).toBeLessThanOrEqual(24);
+      expect(panel.gridPos.w * panel.gridPos.h, panel.title).toBeGreaterThan(0);
+    }
+    const clashes = all.flatMap((a, i) =>
+      all.slice(i + 1).flatMap((b) => (overlaps(a.gridPos, b.gridPos) ? [`${a.title} / ${b.title}`] : [])),
+    );
+    expect(clashes).toEqual([]);
+  });
+
+  it("queries the provisioned datasource by its fixed uid on every panel and target", () => {
+    const uid = provisionedUid();
+    expect(readDashboardText()).not.toMatch(/\$\{?DS_/);
+    for (const panel of panels) {
+      expect(panel.datasource?.uid, panel.title).toBe(uid);
+      expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
+      for (const target of panel.targets ?? []) expect(target.datasource?.uid, panel.title).toBe(uid);
+    }
+    for (const variable of dashboard.templating.list) {
+      expect((variable.datasource as { uid?: string } | undefined)?.uid).toBe(uid);
+    }
+  });
+
+  it("gives every panel a unit (a heatmap also on its y axis)", () => {
+    for (const panel of panels) {
+      expect(panel.fieldConfig?.defaults?.unit, panel.title).toMatch(/\S/);
+      if (panel.type === "heatmap") expect(panel.options?.yAxis?.unit, panel.title).toBe("s");
+    }
+  });
+
+  it("offers a multi-select model variable with All, from llm_requests_total", () => {
+    const model = dashboard.templating.list.find((variable) => variable.name === "model");
+    expect(model).toMatchObject({ type: "query", multi: true, includeAll: true });
+    expect(model?.definition).toBe("label_values(llm_requests_total, model)");
+  });
+
+  it('filters by model=~"$model" every selector of a metric that has a model label', async () => {
+    const { withModelLabel } = await proxyMetrics();
+    const unfiltered = panelQueries(dashboard).flatMap(({ panel, refId, expr }) =>
+      metricNames(expr)
+        .filter((name) => withModelLabel.has(name))
+        .flatMap((name) =>
+          matchersOf(expr, name)
+            .filter((matchers) => !matchers.includes('model=~"$model"'))
+            .map(() => `${panel} ${refId}: ${name}`),
+        ),
+    );
+    expect(unfiltered).toEqual([]);
+  });
+});
