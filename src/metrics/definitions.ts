@@ -44,7 +44,8 @@ export type ErrorType =
   | "connection"
   | "stream_interrupted"
   | "invalid_request"
-  | "unauthorized";
+  | "unauthorized"
+  | "internal";
 
 export type TokenType = "prompt" | "completion";
 export type RateLimitResource = "requests" | "tokens";

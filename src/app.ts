@@ -1,0 +1,92 @@
+import type { HttpBindings } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
+import { type Context, Hono } from "hono";
+import type { Registry } from "prom-client";
+import type { Recorder } from "./metrics/recorder.js";
+import { createAskHandler } from "./proxy/ask-handler.js";
+import type { ClientAuth } from "./proxy/client-auth.js";
+import {
+  createMeteredHandler,
+  failBeforeResponse,
+  type MeteredDeps,
+  type NodeHandler,
+} from "./proxy/metered-handler.js";
+import { createPassThroughHandler } from "./proxy/pass-through-handler.js";
+import { methodNotAllowed, notFound, type ProxyError, unauthorized } from "./proxy/proxy-error.js";
+import type { Upstream } from "./proxy/upstream.js";
+import { chatExtractor } from "./usage/chat.js";
+import { completionsExtractor } from "./usage/completions.js";
+import { embeddingsExtractor } from "./usage/embeddings.js";
+import type { Estimator } from "./usage/estimator.js";
+import { responsesExtractor } from "./usage/responses.js";
+import type { Endpoint } from "./usage/types.js";
+
+export interface AppDeps {
+  readonly upstream: Upstream;
+  readonly recorder: Recorder;
+  readonly registry: Registry;
+  readonly clientAuth: ClientAuth;
+  readonly metricsAllowed: (headers: HttpBindings["incoming"]["headers"]) => boolean;
+  readonly estimator: Estimator | undefined;
+  readonly maxBodyBytes: number;
+  readonly defaultModel: string;
+  /** False once shutdown has begun, so a load balancer stops sending new work. */
+  readonly isReady: () => boolean;
+  readonly onInternalError: (err: unknown) => void;
+}
+
+type Env = { Bindings: HttpBindings };
+
+const meteredRoutes = [
+  {
+    endpoint: "chat_completions",
+    path: "/v1/chat/completions",
+    extractor: chatExtractor,
+    injectsUsage: true,
+  },
+  { endpoint: "completions", path: "/v1/completions", extractor: completionsExtractor, injectsUsage: true },
+  { endpoint: "responses", path: "/v1/responses", extractor: responsesExtractor, injectsUsage: false },
+  { endpoint: "embeddings", path: "/v1/embeddings", extractor: embeddingsExtractor, injectsUsage: false },
+] as const;
+
+/** Routes only: every dependency comes in, nothing is opened or read at import time. */
+export function createApp(deps: AppDeps): Hono<Env> {
+  const app = new Hono<Env>();
+  const metered: MeteredDeps = { ...deps, auth: deps.clientAuth.upstream };
+  const node = (handler: NodeHandler) => async (c: Context<Env>) => {
+    await handler(c.env.incoming, c.env.outgoing);
+    return RESPONSE_ALREADY_SENT;
+  };
+  const refuse = (endpoint: Endpoint, error: ProxyError) => (c: Context<Env>) => {
+    failBeforeResponse(c.env.outgoing, deps.recorder.begin(endpoint, false), error, deps.onInternalError);
+    return RESPONSE_ALREADY_SENT;
+  };
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", (c) =>
+    deps.isReady() ? c.json({ status: "ready" }) : c.json({ status: "shutting_down" }, 503),
+  );
+  app.get("/metrics", async (c) => {
+    if (!deps.metricsAllowed(c.env.incoming.headers)) {
+      return c.body(unauthorized().toBody(), 401, { "content-type": "application/json" });
+    }
+    const text = await deps.registry.metrics();
+    return c.body(text, 200, { "content-type": deps.registry.contentType });
+  });
+
+  const requireClientKey = (endpoint: Endpoint) => async (c: Context<Env>, next: () => Promise<void>) => {
+    if (deps.clientAuth.allows(c.env.incoming.headers)) return next();
+    return refuse(endpoint, unauthorized())(c);
+  };
+  for (const path of ["/healthz", "/readyz", "/metrics"]) {
+    app.all(path, (c) => refuse("other", methodNotAllowed(c.req.method))(c));
+  }
+  app.use("/v1/*", requireClientKey("other"));
+  app.use("/ask", requireClientKey("ask"));
+  app.post("/ask", node(createAskHandler(metered, deps.defaultModel)));
+  app.all("/ask", (c) => refuse("ask", methodNotAllowed(c.req.method))(c));
+  for (const route of meteredRoutes) app.post(route.path, node(createMeteredHandler(metered, route)));
+  app.all("/v1/*", node(createPassThroughHandler(metered)));
+  app.notFound((c) => refuse("other", notFound())(c));
+  return app;
+}

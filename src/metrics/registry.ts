@@ -1,0 +1,23 @@
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { createMetricDefinitions, type MetricDefinitions } from "./definitions.js";
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly definitions: MetricDefinitions;
+}
+
+export interface MetricsOptions {
+  readonly latencyBuckets?: readonly number[];
+  /** prom-client's process and Node.js metrics; off in unit tests that create many registries. */
+  readonly defaultMetrics?: boolean;
+}
+
+/** The proxy's own registry, never prom-client's global one, so tests and workers each get a clean set. */
+export function createMetrics({ latencyBuckets, defaultMetrics = true }: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (defaultMetrics) collectDefaultMetrics({ register: registry });
+  const definitions = createMetricDefinitions(
+    latencyBuckets === undefined ? { registry } : { registry, latencyBuckets },
+  );
+  return { registry, definitions };
+}

@@ -1,0 +1,87 @@
+import { performance } from "node:perf_hooks";
+import type { Dispatcher } from "undici";
+import type { RequestMeter } from "../metrics/recorder.js";
+import { createBodyCollector } from "../usage/body-collector.js";
+import { arrayOf, isObject, type Json, stringOf } from "../usage/extractor.js";
+import { readPromptCompletionUsage } from "../usage/read-usage.js";
+import { sendUpstream } from "./exchange.js";
+import { failBeforeResponse, type MeteredDeps, type NodeHandler } from "./metered-handler.js";
+import { clientClosedStatus } from "./proxy-error.js";
+import { readBody } from "./read-body.js";
+import { parseRequestBody } from "./request-body.js";
+import { sendJson } from "./send.js";
+import { errorTypeForStatus } from "./status-errors.js";
+
+/**
+ * POST /ask: the curl-friendly endpoint. Takes a chat completions body (model optional), calls the
+ * upstream without streaming, and answers a summary of the call; upstream errors come back as sent.
+ */
+export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeHandler {
+  return async function askHandler(req, res) {
+    const meter = deps.recorder.begin("ask", false);
+    try {
+      const parsed = parseRequestBody(await readBody(req, deps.maxBodyBytes), defaultModel);
+      meter.setModel(parsed.model);
+      const { stream: _stream, stream_options: _options, ...rest } = parsed.json;
+      const body = Buffer.from(JSON.stringify({ ...rest, model: parsed.model }));
+      const response = await sendUpstream(deps, {
+        req,
+        res,
+        meter,
+        method: "POST",
+        path: "/v1/chat/completions",
+        body,
+      });
+      meter.rateLimits(response.headers);
+      const bytes = await collect(response);
+      if (res.destroyed) return meter.finish(clientClosedStatus);
+      if (response.statusCode >= 300) return passError(res, meter, response, bytes);
+      answer(res, meter, parsed.model, bytes);
+    } catch (err) {
+      failBeforeResponse(res, meter, err, deps.onInternalError);
+    }
+  };
+}
+
+async function collect(response: Dispatcher.ResponseData): Promise<Buffer> {
+  const collector: Buffer[] = [];
+  for await (const chunk of response.body) collector.push(chunk as Buffer);
+  return Buffer.concat(collector);
+}
+
+function passError(
+  res: Parameters<NodeHandler>[1],
+  meter: RequestMeter,
+  response: Dispatcher.ResponseData,
+  bytes: Buffer,
+) {
+  res.writeHead(response.statusCode, {
+    "content-type": String(response.headers["content-type"] ?? "application/json"),
+    "content-length": bytes.length,
+  });
+  res.end(bytes);
+  meter.finish(response.statusCode, errorTypeForStatus(response.statusCode));
+}
+
+function answer(res: Parameters<NodeHandler>[1], meter: RequestMeter, model: string, bytes: Buffer) {
+  const collector = createBodyCollector();
+  collector.push(bytes);
+  const { json } = collector.finish();
+  const usage = readPromptCompletionUsage(json?.usage);
+  if (usage !== undefined) meter.usage(usage);
+  const body = JSON.stringify({
+    model,
+    latency_s: Number(((performance.now() - meter.receivedAt) / 1000).toFixed(3)),
+    prompt_tokens: usage?.promptTokens ?? 0,
+    completion_tokens: usage?.completionTokens ?? 0,
+    cost_usd: meter.costUsd ?? null,
+    answer: firstAnswer(json),
+  });
+  sendJson(res, 200, body);
+  meter.finish(200);
+}
+
+function firstAnswer(json: Json | undefined): string {
+  const choice = arrayOf(json?.choices)[0];
+  return isObject(choice) && isObject(choice.message) ? stringOf(choice.message.content) : "";
+}

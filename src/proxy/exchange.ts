@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import type { Dispatcher } from "undici";
+import type { RequestMeter } from "../metrics/recorder.js";
+import { type UpstreamAuth, upstreamRequestHeaders } from "./headers.js";
+import { clientClosed, fromUpstreamFailure } from "./proxy-error.js";
+import type { Upstream } from "./upstream.js";
+
+export interface ExchangeRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly meter: RequestMeter;
+  readonly method: string;
+  readonly path: string;
+  /** A buffered body, or the client's own stream for transparent uploads. */
+  readonly body: Buffer | IncomingMessage | undefined;
+}
+
+export interface UpstreamDeps {
+  readonly upstream: Upstream;
+  readonly auth: UpstreamAuth;
+}
+
+function bodyLength({ body, req }: ExchangeRequest): number | undefined {
+  if (Buffer.isBuffer(body)) return body.length;
+  const declared = req.headers["content-length"];
+  return body !== undefined && declared !== undefined ? Number(declared) : undefined;
+}
+
+/**
+ * Sends the request upstream and waits for its headers. A client that goes away meanwhile aborts the
+ * upstream request at once (so the upstream stops generating) and the wait ends with status 499.
+ */
+export async function sendUpstream(deps: UpstreamDeps, x: ExchangeRequest): Promise<Dispatcher.ResponseData> {
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!x.res.writableFinished) controller.abort();
+  };
+  x.res.on("close", onClose);
+  const started = performance.now();
+  const length = bodyLength(x);
+  const headers = upstreamRequestHeaders(x.req, deps.auth, length);
+  x.meter.addOverhead(performance.now() - started);
+  try {
+    return await deps.upstream.dispatcher.request({
+      origin: deps.upstream.origin,
+      path: deps.upstream.pathFor(x.path),
+      method: x.method as Dispatcher.HttpMethod,
+      headers,
+      body: x.body,
+      signal: controller.signal,
+    });
+  } catch (err) {
+    throw controller.signal.aborted ? clientClosed(err) : fromUpstreamFailure(err);
+  } finally {
+    x.res.off("close", onClose);
+  }
+}

@@ -1,0 +1,119 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import type { Dispatcher } from "undici";
+import type { Recorder, RequestMeter } from "../metrics/recorder.js";
+import type { Estimator } from "../usage/estimator.js";
+import type { UsageExtractor } from "../usage/extractor.js";
+import type { Endpoint } from "../usage/types.js";
+import { type ExchangeRequest, sendUpstream, type UpstreamDeps } from "./exchange.js";
+import { clientResponseHeaders } from "./headers.js";
+import { createJsonRelay } from "./json-relay.js";
+import { clientClosedStatus, internalError, ProxyError } from "./proxy-error.js";
+import { readBody } from "./read-body.js";
+import { relayBody } from "./relay.js";
+import {
+  clientAskedForUsage,
+  type ParsedRequest,
+  parseRequestBody,
+  withIncludeUsage,
+} from "./request-body.js";
+import { sendError } from "./send.js";
+import { errorTypeForStatus } from "./status-errors.js";
+import { createStreamRelay } from "./stream-relay.js";
+
+export interface MeteredRoute {
+  readonly endpoint: Endpoint;
+  readonly path: string;
+  readonly extractor: UsageExtractor;
+  /** Chat and legacy completions can be asked for a stream's usage with stream_options. */
+  readonly injectsUsage: boolean;
+}
+
+export interface MeteredDeps extends UpstreamDeps {
+  readonly recorder: Recorder;
+  readonly maxBodyBytes: number;
+  readonly estimator: Estimator | undefined;
+  /** A bug, not an upstream or client failure: logged with its stack, answered 500. */
+  readonly onInternalError: (err: unknown) => void;
+}
+
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** The handler of one metered endpoint (POST, JSON body with a model). */
+export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): NodeHandler {
+  return async function meteredHandler(req, res) {
+    const meter = deps.recorder.begin(route.endpoint, false);
+    try {
+      const body = await readBody(req, deps.maxBodyBytes);
+      const started = performance.now();
+      const parsed = parseRequestBody(body);
+      meter.setModel(parsed.model);
+      meter.setStream(parsed.stream);
+      const strip = parsed.stream && route.injectsUsage && !clientAskedForUsage(parsed.json);
+      const upstreamBody = strip ? withIncludeUsage(body, parsed.json) : body;
+      meter.addOverhead(performance.now() - started);
+      const x: ExchangeRequest = { req, res, meter, method: "POST", path: route.path, body: upstreamBody };
+      const response = await sendUpstream(deps, x);
+      await relayResponse(deps, route, x, parsed, response, strip);
+    } catch (err) {
+      failBeforeResponse(res, meter, err, deps.onInternalError);
+    }
+  };
+}
+
+async function relayResponse(
+  deps: MeteredDeps,
+  route: MeteredRoute,
+  x: ExchangeRequest,
+  parsed: ParsedRequest,
+  response: Dispatcher.ResponseData,
+  strip: boolean,
+): Promise<void> {
+  const started = performance.now();
+  const { meter, res } = x;
+  const status = response.statusCode;
+  meter.rateLimits(response.headers);
+  meter.setRequestId(headerValue(response.headers["x-request-id"]));
+  const isStream = String(response.headers["content-type"] ?? "").includes("text/event-stream");
+  const context = {
+    extractor: route.extractor,
+    meter,
+    parsed,
+    estimator: status < 300 ? deps.estimator : undefined,
+  };
+  const hooks = isStream ? createStreamRelay({ ...context, strip }) : createJsonRelay(context);
+  res.writeHead(
+    status,
+    clientResponseHeaders(response.headers, { dropContentLength: isStream && strip, stream: isStream }),
+  );
+  if (isStream) res.flushHeaders();
+  meter.addOverhead(performance.now() - started);
+  const outcome = await relayBody(response.body, res, hooks);
+  hooks.settle(outcome === "complete");
+  if (outcome === "client_gone") meter.finish(clientClosedStatus);
+  else if (outcome === "upstream_broke") meter.finish(status, "stream_interrupted");
+  else meter.finish(status, errorTypeForStatus(status));
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Answers a failure that happened before any upstream byte reached the client, and counts it once. */
+export function failBeforeResponse(
+  res: ServerResponse,
+  meter: RequestMeter,
+  err: unknown,
+  onInternalError: (err: unknown) => void,
+): void {
+  if (meter.finished) return;
+  const error = err instanceof ProxyError ? err : undefined;
+  if (error?.status === clientClosedStatus) {
+    meter.finish(clientClosedStatus);
+    return;
+  }
+  const answered = error ?? internalError(err);
+  if (error === undefined) onInternalError(err);
+  sendError(res, answered);
+  meter.finish(answered.status, answered.metric);
+}

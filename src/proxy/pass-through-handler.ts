@@ -1,0 +1,55 @@
+import { performance } from "node:perf_hooks";
+import type { Recorder } from "../metrics/recorder.js";
+import { type ExchangeRequest, sendUpstream, type UpstreamDeps } from "./exchange.js";
+import { clientResponseHeaders } from "./headers.js";
+import { failBeforeResponse, type NodeHandler } from "./metered-handler.js";
+import { bodyTooLarge, clientClosedStatus, notFound } from "./proxy-error.js";
+import { relayBody } from "./relay.js";
+import { errorTypeForStatus } from "./status-errors.js";
+
+export interface PassThroughDeps extends UpstreamDeps {
+  readonly recorder: Recorder;
+  readonly maxBodyBytes: number;
+  readonly onInternalError: (err: unknown) => void;
+}
+
+// A dot segment could climb out of the upstream's base path (e.g. /openai/v1) on the same origin.
+const dotSegment = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$|\?)/i;
+
+/**
+ * Every other /v1 path (models, files, images, audio, batches, ...) goes upstream as it is, any method,
+ * the body streamed both ways without being read; it is counted with endpoint="other".
+ */
+export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
+  const relayAsIs = (meter: ExchangeRequest["meter"]) => ({
+    onChunk: (chunk: Buffer) => chunk,
+    onEnd: () => undefined,
+    addOverhead: (ms: number) => meter.addOverhead(ms),
+  });
+  return async function passThroughHandler(req, res) {
+    const meter = deps.recorder.begin("other", false);
+    try {
+      const path = req.url ?? "/";
+      if (!path.startsWith("/v1/") || dotSegment.test(path)) throw notFound();
+      if (Number(req.headers["content-length"]) > deps.maxBodyBytes) throw bodyTooLarge(deps.maxBodyBytes);
+      const method = req.method ?? "GET";
+      const hasBody = method !== "GET" && method !== "HEAD";
+      const x: ExchangeRequest = { req, res, meter, method, path, body: hasBody ? req : undefined };
+      const response = await sendUpstream(deps, x);
+      const started = performance.now();
+      meter.setRequestId(String(response.headers["x-request-id"] ?? "") || undefined);
+      const stream = String(response.headers["content-type"] ?? "").includes("text/event-stream");
+      res.writeHead(
+        response.statusCode,
+        clientResponseHeaders(response.headers, { dropContentLength: false, stream }),
+      );
+      meter.addOverhead(performance.now() - started);
+      const outcome = await relayBody(response.body, res, relayAsIs(meter));
+      if (outcome === "client_gone") meter.finish(clientClosedStatus);
+      else if (outcome === "upstream_broke") meter.finish(response.statusCode, "stream_interrupted");
+      else meter.finish(response.statusCode, errorTypeForStatus(response.statusCode));
+    } catch (err) {
+      failBeforeResponse(res, meter, err, deps.onInternalError);
+    }
+  };
+}

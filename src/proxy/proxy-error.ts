@@ -1,0 +1,137 @@
+import type { ErrorType } from "../metrics/definitions.js";
+
+/** OpenAI's error `type` values that clients already branch on. */
+export type OpenAiErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "server_error"
+  | "proxy_error";
+
+export interface ProxyErrorOptions {
+  readonly code: string;
+  readonly status: number;
+  readonly message: string;
+  readonly type: OpenAiErrorType;
+  /** The `type` label of llm_errors_total this failure is counted under. */
+  readonly metric: ErrorType;
+  readonly cause?: unknown;
+}
+
+/**
+ * The one error type of the proxy: each failure has a stable `code` (like undici's errors) and renders
+ * as OpenAI's error body so SDKs surface it as they would an upstream error.
+ * Messages are written for the client: never a key, a body or an internal stack.
+ */
+export class ProxyError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly type: OpenAiErrorType;
+  readonly metric: ErrorType;
+
+  constructor({ code, status, message, type, metric, cause }: ProxyErrorOptions) {
+    super(message, { cause });
+    this.name = "ProxyError";
+    this.code = code;
+    this.status = status;
+    this.type = type;
+    this.metric = metric;
+  }
+
+  toBody(): string {
+    return JSON.stringify({
+      error: { message: this.message, type: this.type, param: null, code: this.code },
+    });
+  }
+}
+
+const invalid = (code: string, status: number, message: string): ProxyError =>
+  new ProxyError({ code, status, message, type: "invalid_request_error", metric: "invalid_request" });
+
+export const invalidJson = (): ProxyError =>
+  invalid("invalid_json", 400, "We could not parse the JSON body of your request.");
+
+export const missingModel = (): ProxyError =>
+  invalid("missing_model", 400, "You must provide a model parameter as a non-empty string.");
+
+export const bodyTooLarge = (limit: number): ProxyError =>
+  invalid("request_too_large", 413, `The request body exceeds the proxy's limit of ${limit} bytes.`);
+
+export const methodNotAllowed = (method: string): ProxyError =>
+  invalid("method_not_allowed", 405, `Method ${method} is not allowed on this path.`);
+
+export const notFound = (): ProxyError =>
+  invalid("not_found", 404, "Unknown path. The proxy serves /v1/*, /ask, /metrics, /healthz and /readyz.");
+
+export const unauthorized = (): ProxyError =>
+  new ProxyError({
+    code: "invalid_api_key",
+    status: 401,
+    message: "Missing or invalid proxy API key. Send one of the keys in PROXY_API_KEYS as a Bearer token.",
+    type: "authentication_error",
+    metric: "unauthorized",
+  });
+
+export const internalError = (cause?: unknown): ProxyError =>
+  new ProxyError({
+    code: "proxy_internal_error",
+    status: 500,
+    message: "The proxy failed while handling this request.",
+    type: "server_error",
+    metric: "internal",
+    cause,
+  });
+
+/** Status 499 (nginx's "client closed request") is counted, but as the client's choice, not an error. */
+export const clientClosedStatus = 499;
+
+export const clientClosed = (cause?: unknown): ProxyError =>
+  new ProxyError({
+    code: "client_closed",
+    status: clientClosedStatus,
+    message: "The client closed the request.",
+    type: "invalid_request_error",
+    metric: "invalid_request",
+    cause,
+  });
+
+export const upstreamUnreachable = (cause?: unknown): ProxyError =>
+  new ProxyError({
+    code: "upstream_unreachable",
+    status: 502,
+    message: "The proxy could not reach the upstream API.",
+    type: "proxy_error",
+    metric: "connection",
+    cause,
+  });
+
+export const upstreamTimeout = (cause?: unknown): ProxyError =>
+  new ProxyError({
+    code: "upstream_timeout",
+    status: 504,
+    message: "The upstream API did not answer within OPENAI_TIMEOUT.",
+    type: "proxy_error",
+    metric: "timeout",
+    cause,
+  });
+
+export const upstreamBadResponse = (cause?: unknown): ProxyError =>
+  new ProxyError({
+    code: "upstream_bad_response",
+    status: 502,
+    message: "The upstream API sent a response the proxy could not read.",
+    type: "proxy_error",
+    metric: "connection",
+    cause,
+  });
+
+// undici names its failures by a stable `code`: https://github.com/nodejs/undici/blob/main/lib/core/errors.js
+const timeoutCodes = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);
+
+/** Maps a failure of the upstream call to the error the client sees. */
+export function fromUpstreamFailure(err: unknown): ProxyError {
+  if (err instanceof ProxyError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && timeoutCodes.has(code)) return upstreamTimeout(err);
+  if (code === "UND_ERR_INVALID_ARG" || code === "HPE_INVALID_CONSTANT") return upstreamBadResponse(err);
+  return upstreamUnreachable(err);
+}

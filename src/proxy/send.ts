@@ -1,0 +1,28 @@
+import type { ServerResponse } from "node:http";
+import type { ProxyError } from "./proxy-error.js";
+
+/** Writes a JSON answer of the proxy's own (never an upstream's bytes). */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    ...headers,
+  });
+  res.end(body);
+}
+
+export function sendError(res: ServerResponse, error: ProxyError): void {
+  const headers: Record<string, string> = error.status === 405 ? { allow: "POST" } : {};
+  // A refused body was not read to its end; closing lets the client stop sending it.
+  if (error.status === 413) headers.connection = "close";
+  sendJson(res, error.status, error.toBody(), headers);
+}

@@ -1,0 +1,96 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import { createApp } from "./app.js";
+import type { Config } from "./config/config.js";
+import { createLogger, type Logger, logRequest } from "./logging/logger.js";
+import { createModelLabeler } from "./metrics/model-labels.js";
+import { createRecorder } from "./metrics/recorder.js";
+import { createMetrics, type Metrics } from "./metrics/registry.js";
+import { createPriceTable, loadPricesFile } from "./pricing/price-table.js";
+import { createPricer } from "./pricing/pricer.js";
+import { createClientAuth, createTokenCheck } from "./proxy/client-auth.js";
+import { createUpstream } from "./proxy/upstream.js";
+import { createTokenEstimator } from "./usage/token-estimator.js";
+
+export interface RunningServer {
+  readonly url: string;
+  readonly server: Server;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Turns /readyz to 503, stops accepting, lets in-flight requests finish within the grace period. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly logger?: Logger;
+  readonly defaultMetrics?: boolean;
+}
+
+/** Builds every long-lived part once (pool, registry, price table, label children) and starts serving. */
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics({
+    latencyBuckets: config.latencyBuckets,
+    defaultMetrics: options.defaultMetrics ?? true,
+  });
+  const table = createPriceTable(
+    config.pricesFile === undefined ? undefined : loadPricesFile(config.pricesFile),
+  );
+  const pricer = createPricer({
+    table,
+    onUnpriced: (model) =>
+      logger.warn({ model: model.slice(0, 100) }, "model has no price; its cost is not counted"),
+  });
+  const recorder = createRecorder({
+    definitions: metrics.definitions,
+    labelModel: createModelLabeler({ isKnown: pricer.isKnown, maxModelLabels: config.maxModelLabels }),
+    pricer,
+    onFinish: (record) => logRequest(logger, record),
+  });
+  const upstream = createUpstream(config);
+  let ready = true;
+  const app = createApp({
+    upstream,
+    recorder,
+    registry: metrics.registry,
+    clientAuth: createClientAuth(config.proxyApiKeys, config.openaiApiKey),
+    metricsAllowed: createTokenCheck(config.metricsToken),
+    estimator: createTokenEstimator(),
+    maxBodyBytes: config.maxBodyBytes,
+    defaultModel: config.defaultModel,
+    isReady: () => ready,
+    onInternalError: (err) => logger.error({ err }, "internal error"),
+  });
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    overrideGlobalObjects: false,
+    autoCleanupIncoming: false,
+  }) as Server;
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    metrics,
+    logger,
+    async shutdown(graceMs = config.shutdownGraceMs) {
+      ready = false;
+      await closeGracefully(server, graceMs);
+      await upstream.close();
+    },
+  };
+}
+
+/** Stops accepting, closes idle keep-alive sockets, and after the grace period cuts what is left. */
+function closeGracefully(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,32 @@
+const lf = 0x0a;
+const cr = 0x0d;
+
+/**
+ * Length of the line terminator at `i` (CRLF, LF or CR), 0 when there is none, and -1 when a CR is the
+ * last byte available: it may be the first half of a CRLF, so the caller waits for the next chunk.
+ * https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream
+ */
+function terminatorAt(buf: Uint8Array, i: number): number {
+  const byte = buf[i];
+  if (byte === lf) return 1;
+  if (byte !== cr) return 0;
+  if (i + 1 >= buf.length) return -1;
+  return buf[i + 1] === lf ? 2 : 1;
+}
+
+/**
+ * Index just past the blank line that ends the first complete event at or after `from`, or -1 when the
+ * buffer holds no complete event yet.
+ */
+export function findEventEnd(buf: Uint8Array, from: number): number {
+  for (let i = from; i < buf.length; i++) {
+    const first = terminatorAt(buf, i);
+    if (first === 0) continue;
+    if (first < 0) return -1;
+    const second = terminatorAt(buf, i + first);
+    if (second < 0 || i + first >= buf.length) return -1;
+    if (second > 0) return i + first + second;
+    i += first - 1;
+  }
+  return -1;
+}

@@ -1,0 +1,57 @@
+import { findEventEnd } from "./event-boundary.js";
+
+const usageNullAfter = Buffer.from(',"usage":null');
+const usageNullBefore = Buffer.from('"usage":null,');
+const emptyChoices = Buffer.from('"choices":[]');
+const usageObject = /"usage"\s*:\s*\{/;
+
+export interface UsageStripper {
+  /** Returns the bytes to send now: whole events only, rewritten; a partial event waits for its end. */
+  push(chunk: Buffer): Buffer | undefined;
+  /** Returns what is left at the end of the stream (an event the upstream left unterminated). */
+  flush(): Buffer | undefined;
+}
+
+function withoutSpan(buf: Buffer, at: number, length: number): Buffer {
+  return Buffer.concat([buf.subarray(0, at), buf.subarray(at + length)]);
+}
+
+/**
+ * Undoes, event by event, what the proxy's own `stream_options.include_usage` caused, so the client
+ * gets the bytes it would have had directly: the `"usage":null` field OpenAI adds to every chunk, and
+ * the final usage-only chunk whose `choices` is empty (see fixtures 10-13 and 51).
+ */
+export function rewriteEvent(event: Buffer): Buffer | undefined {
+  if (event.includes(emptyChoices) && usageObject.test(event.toString("latin1"))) return undefined;
+  const after = event.indexOf(usageNullAfter);
+  if (after >= 0) return withoutSpan(event, after, usageNullAfter.length);
+  const before = event.indexOf(usageNullBefore);
+  if (before >= 0) return withoutSpan(event, before, usageNullBefore.length);
+  return event;
+}
+
+export function createUsageStripper(): UsageStripper {
+  let pending: Buffer | undefined;
+  return {
+    push(chunk) {
+      const buf = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+      // A blank line is at most 4 bytes, so bytes scanned before need not be scanned again.
+      const scanFrom = pending === undefined ? 0 : Math.max(0, pending.length - 3);
+      const out: Buffer[] = [];
+      let start = 0;
+      for (let end = findEventEnd(buf, scanFrom); end >= 0; end = findEventEnd(buf, start)) {
+        const rewritten = rewriteEvent(buf.subarray(start, end));
+        if (rewritten !== undefined) out.push(rewritten);
+        start = end;
+      }
+      pending = start < buf.length ? buf.subarray(start) : undefined;
+      if (out.length === 0) return undefined;
+      return out.length === 1 ? out[0] : Buffer.concat(out);
+    },
+    flush() {
+      const rest = pending;
+      pending = undefined;
+      return rest === undefined ? undefined : rewriteEvent(rest);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { isObject, type Json } from "./extractor.js";
+
+/** Bodies up to this size are parsed whole; larger ones (embeddings of many inputs) only by their tail. */
+const fullParseLimit = 1024 * 1024;
+const tailBytes = 64 * 1024;
+
+export interface CollectedBody {
+  /** The whole parsed body when it was small enough, else undefined. */
+  readonly json: Json | undefined;
+  /** The body's top-level `usage`, found in the whole body or in its tail. */
+  readonly usage: unknown;
+}
+
+export interface BodyCollector {
+  push(chunk: Buffer): void;
+  finish(): CollectedBody;
+}
+
+/** Collects a non-streamed response on its way to the client, so its usage can be read at the end. */
+export function createBodyCollector(): BodyCollector {
+  let chunks: Buffer[] = [];
+  let size = 0;
+  let tailSize = 0;
+  let truncated = false;
+  return {
+    push(chunk) {
+      chunks.push(chunk);
+      size += chunk.length;
+      tailSize += chunk.length;
+      if (size <= fullParseLimit) return;
+      truncated = true;
+      while (chunks.length > 1 && tailSize - (chunks[0] as Buffer).length >= tailBytes) {
+        tailSize -= (chunks.shift() as Buffer).length;
+      }
+    },
+    finish() {
+      const bytes = Buffer.concat(chunks);
+      chunks = [];
+      if (truncated) return { json: undefined, usage: usageFromTail(bytes) };
+      const json = parseObject(bytes.toString("utf8"));
+      return { json, usage: json?.usage };
+    },
+  };
+}
+
+function parseObject(text: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * OpenAI puts `usage` after the large arrays, so the last `"usage":` key in the tail is the top-level one
+ * (a quote inside a JSON string is escaped, so the unescaped key cannot come from content).
+ */
+function usageFromTail(bytes: Buffer): unknown {
+  const text = bytes.toString("utf8");
+  const key = text.lastIndexOf('"usage"');
+  if (key < 0) return undefined;
+  const open = text.indexOf("{", key);
+  const end = open < 0 ? -1 : matchingBrace(text, open);
+  return end < 0 ? undefined : parseObject(text.slice(open, end + 1));
+}
+
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i;
+  }
+  return -1;
+}
