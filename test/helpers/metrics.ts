@@ -28,7 +28,7 @@ export function seriesKey(name: string, labels: Record<string, string> = {}): st
 }
 
 /** Reads a series' value (0 when absent), so tests can assert deltas between two scrapes. */
-export function valueOf(
+export function seriesValue(
   metrics: Map<string, number>,
   name: string,
   labels: Record<string, string> = {},
