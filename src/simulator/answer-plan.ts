@@ -119,7 +119,7 @@ function forcedPieceCount(ex: Exchange): number | undefined {
   const header = ex.req.headers["x-simulator-tokens"];
   if (typeof header !== "string") return undefined;
   const count = Number(header);
-  return Number.isInteger(count) && count >= 0 ? Math.min(count, 100_000) : undefined;
+  return Number.isInteger(count) && count >= 0 ? Math.min(count, 10_000) : undefined;
 }
 
 /** A positive integer request parameter, or undefined when absent or unusable. */

@@ -65,7 +65,9 @@ export async function handleRequest(context: SimulatorContext, req: IncomingMess
   try {
     await route(ex, text);
   } catch {
-    sendError(ex, 500, serverError());
+    // A bug mid-stream must not leave the client waiting forever: cut the connection instead.
+    if (res.headersSent) ex.dropNow();
+    else sendError(ex, 500, serverError());
   }
 }
 
