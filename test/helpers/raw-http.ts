@@ -1,0 +1,131 @@
+import { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
+
+export interface RawOptions {
+  readonly method?: string;
+  /** Sent as the request target exactly as given: origin-form, absolute-form or with dot segments. */
+  readonly path: string;
+  /** A flat [name, value, …] list keeps duplicates, order and case, as fetch would not. */
+  readonly headers?: Record<string, string> | string[];
+  /** Sent with a content-length, or in several chunked pieces when `chunked` is set. */
+  readonly body?: string | Buffer;
+  readonly chunked?: boolean;
+  /** Leaves the request open after the body, for a client that stalls or leaves while sending. */
+  readonly keepOpen?: boolean;
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  readonly text: string;
+  /** False when the connection ended before the message did (a stream cut by the proxy). */
+  readonly complete: boolean;
+}
+
+function splitPieces(body: Buffer): Buffer[] {
+  const step = Math.max(1, Math.ceil(body.length / 4));
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < body.length; at += step) pieces.push(body.subarray(at, at + step));
+  return pieces;
+}
+
+/** Starts a request on a fresh connection; node:http forwards the target and headers as given. */
+export function startRaw(baseUrl: string, options: RawOptions): ClientRequest {
+  const url = new URL(baseUrl);
+  const body = options.body === undefined ? undefined : Buffer.from(options.body);
+  const headers = Array.isArray(options.headers) ? [...options.headers] : { ...options.headers };
+  if (body !== undefined && !options.chunked && !Array.isArray(headers)) {
+    headers["content-length"] ??= String(body.length);
+  }
+  const req = request({
+    host: url.hostname,
+    port: url.port,
+    method: options.method ?? (body === undefined ? "GET" : "POST"),
+    path: options.path,
+    headers,
+    agent: false,
+  });
+  req.on("error", () => undefined);
+  const pieces = body === undefined ? [] : options.chunked ? splitPieces(body) : [body];
+  for (const piece of pieces) req.write(piece);
+  if (!options.keepOpen) req.end();
+  return req;
+}
+
+/** Reads a whole response; a connection the server cuts resolves with `complete: false`. */
+export function readRaw(res: IncomingMessage): Promise<RawResponse> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const finish = () => {
+      const body = Buffer.concat(chunks);
+      resolve({
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        body,
+        text: body.toString("utf8"),
+        complete: res.complete,
+      });
+    };
+    res.on("data", (chunk: Buffer) => chunks.push(chunk));
+    res.on("error", () => undefined);
+    res.on("close", finish);
+  });
+}
+
+export function responseOf(req: ClientRequest): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    req.once("response", resolve);
+    req.once("error", reject);
+  });
+}
+
+export async function rawRequest(baseUrl: string, options: RawOptions): Promise<RawResponse> {
+  return readRaw(await responseOf(startRaw(baseUrl, options)));
+}
+
+export const jsonHeaders = { "content-type": "application/json" } as const;
+
+export function postJson(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return rawRequest(baseUrl, { method: "POST", path, headers: { ...jsonHeaders, ...headers }, body: text });
+}
+
+export interface LiveResponse {
+  /** Everything received so far, decoded. */
+  readonly text: () => string;
+  /** The whole response, once the connection is done with it. */
+  readonly done: Promise<RawResponse>;
+}
+
+/** Reads a streamed response as it arrives, so a test can act mid-stream (abort, shut down, …). */
+export function live(res: IncomingMessage): LiveResponse {
+  const decoder = new TextDecoder();
+  let text = "";
+  res.on("data", (chunk: Buffer) => {
+    text += decoder.decode(chunk, { stream: true });
+  });
+  return { text: () => text, done: readRaw(res) };
+}
+
+/** Polls until `check` holds; the generous limit keeps slow CI machines from failing a correct test. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  { timeoutMs = 10_000, what = "condition" } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export const chatBody = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: "gpt-4o-mini",
+  messages: [{ role: "user", content }],
+  ...extra,
+});
