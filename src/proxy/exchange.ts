@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
+import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import type { RequestMeter } from "../metrics/recorder.js";
 import { type UpstreamAuth, upstreamRequestHeaders } from "./headers.js";
@@ -13,7 +14,7 @@ export interface ExchangeRequest {
   readonly method: string;
   readonly path: string;
   /** A buffered body, or the client's own stream for transparent uploads. */
-  readonly body: Buffer | IncomingMessage | undefined;
+  readonly body: Buffer | Readable | undefined;
 }
 
 export interface UpstreamDeps {

@@ -4,6 +4,7 @@ import { type ExchangeRequest, sendUpstream, type UpstreamDeps } from "./exchang
 import { clientResponseHeaders } from "./headers.js";
 import { failBeforeResponse, type NodeHandler } from "./metered-handler.js";
 import { bodyTooLarge, clientClosedStatus, notFound } from "./proxy-error.js";
+import { limitBody } from "./read-body.js";
 import { relayBody } from "./relay.js";
 import { errorTypeForStatus } from "./status-errors.js";
 
@@ -34,7 +35,8 @@ export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
       if (Number(req.headers["content-length"]) > deps.maxBodyBytes) throw bodyTooLarge(deps.maxBodyBytes);
       const method = req.method ?? "GET";
       const hasBody = method !== "GET" && method !== "HEAD";
-      const x: ExchangeRequest = { req, res, meter, method, path, body: hasBody ? req : undefined };
+      const body = hasBody ? limitBody(req, deps.maxBodyBytes) : undefined;
+      const x: ExchangeRequest = { req, res, meter, method, path, body };
       const response = await sendUpstream(deps, x);
       const started = performance.now();
       meter.setRequestId(String(response.headers["x-request-id"] ?? "") || undefined);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { type Readable, Transform } from "node:stream";
 import { bodyTooLarge, clientClosed } from "./proxy-error.js";
 
 /** Collects a request body up to `limit` bytes; a larger one is refused with 413 without reading it all. */
@@ -31,4 +32,24 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on("data", onData).on("end", onEnd).on("error", onError).on("aborted", onAborted);
   });
+}
+
+/**
+ * A body streamed on as it arrives that fails with 413 once it passes `limit` bytes: a chunked upload
+ * declares no length, so it can only be counted. The client's stream is never destroyed here, so that
+ * the 413 can still be answered on its socket.
+ */
+export function limitBody(req: IncomingMessage, limit: number): Readable {
+  let size = 0;
+  const limited = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size <= limit) return callback(null, chunk);
+      req.unpipe(limited);
+      callback(bodyTooLarge(limit));
+    },
+  });
+  const onError = (err: Error) => limited.destroy(clientClosed(err));
+  req.on("error", onError).on("aborted", () => onError(new Error("aborted")));
+  return req.pipe(limited);
 }
