@@ -1,4 +1,7 @@
+import cluster from "node:cluster";
 import { isIP } from "node:net";
+import { shareWithPrimary } from "./cluster/metrics-ipc.js";
+import { isClusterPrimary, runCluster } from "./cluster/run-cluster.js";
 import { type Config, parseConfig } from "./config/config.js";
 import { readEnvironment } from "./config/env-file.js";
 import { ConfigError } from "./config/parsers.js";
@@ -31,8 +34,10 @@ function warnOpenRelay(config: Config, logger: Logger): void {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  warnOpenRelay(config, logger);
+  if (!cluster.isWorker) warnOpenRelay(config, logger);
+  if (isClusterPrimary(config)) return runCluster(config, logger);
   const running = await startServer(config, { logger });
+  if (cluster.isWorker) shareWithPrimary(running.metrics.registry);
   logger.info({ url: running.url, upstream: config.upstreamBaseUrl }, "llm-proxy listening");
   let stopping = false;
   const stop = (signal: string) => {
