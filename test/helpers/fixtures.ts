@@ -1,0 +1,73 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+/** The recorded OpenAI transcripts next to the repository (see PROVENANCE.md there); never copied in. */
+export const fixtureDir = new URL("../../../shared/fixtures/openai/", import.meta.url);
+
+export interface Transcript {
+  readonly name: string;
+  readonly request: {
+    readonly method: string;
+    readonly url: string;
+    readonly headers: readonly (readonly [string, string])[];
+    /** As recorded; null where the source did not capture it (29 and 30 come from bug reports). */
+    readonly body: string | null;
+  };
+  readonly response: {
+    readonly status: number;
+    readonly headers: readonly (readonly [string, string])[];
+    readonly is_sse: boolean;
+    readonly body: string;
+  };
+}
+
+const cache = new Map<string, Transcript>();
+
+export function loadTranscript(name: string): Transcript {
+  let transcript = cache.get(name);
+  if (transcript === undefined) {
+    transcript = JSON.parse(readFileSync(new URL(`${name}.json`, fixtureDir), "utf8")) as Transcript;
+    cache.set(name, transcript);
+  }
+  return transcript;
+}
+
+/** Every transcript's name (`NN_what`), in file order. */
+export function transcriptNames(): string[] {
+  return readdirSync(fixtureDir)
+    .filter((file) => /^\d\d\w*_.*\.json$/.test(file))
+    .map((file) => file.slice(0, -".json".length))
+    .sort();
+}
+
+/** The streamed body exactly as sent, from the `.sse` file. */
+export function sseBytes(name: string): Buffer {
+  return readFileSync(new URL(`${name}.sse`, fixtureDir));
+}
+
+/** The response body bytes: the `.sse` file for streams, the recorded string (UTF-8) otherwise. */
+export function responseBytes(transcript: Transcript): Buffer {
+  return transcript.response.is_sse ? sseBytes(transcript.name) : Buffer.from(transcript.response.body);
+}
+
+/** The first response header of that name (case-insensitive), as recorded. */
+export function recordedHeader(transcript: Transcript, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return transcript.response.headers.find(([key]) => key.toLowerCase() === lower)?.[1];
+}
+
+/** The proxy path of the recorded request, e.g. /v1/chat/completions. */
+export const requestPath = (transcript: Transcript): string => new URL(transcript.request.url).pathname;
+
+/** The parsed request body, for fixtures whose body was recorded. */
+export function requestJson(transcript: Transcript): Record<string, unknown> {
+  if (transcript.request.body === null) throw new Error(`${transcript.name} has no recorded request body`);
+  return JSON.parse(transcript.request.body) as Record<string, unknown>;
+}
+
+/** The events of an SSE body: the text between blank lines, without the blank line. */
+export function sseEvents(bytes: Buffer): string[] {
+  return bytes
+    .toString("utf8")
+    .split("\n\n")
+    .filter((event) => event !== "");
+}
