@@ -1,4 +1,8 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface RawOptions {
   readonly method?: string;
@@ -129,3 +133,55 @@ export const chatBody = (content: string, extra: Record<string, unknown> = {}) =
   messages: [{ role: "user", content }],
   ...extra,
 });
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * Builds the proxy as `npm run build` does, into a directory of this test's own: other test files run
+ * in parallel and spawn dist/main.js, which must not be rewritten under them. Returns the entry point.
+ */
+export function buildProxy(name: string): string {
+  const outDir = join(repoRoot, "node_modules", ".cache", `llm-proxy-${name}`);
+  const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+  execFileSync(process.execPath, [tsc, "-p", join(repoRoot, "tsconfig.build.json"), "--outDir", outDir], {
+    stdio: "pipe",
+  });
+  return join(outDir, "main.js");
+}
+
+export interface ProxyProcess {
+  readonly child: ChildProcess;
+  /** The JSON log lines printed so far. */
+  readonly lines: Record<string, unknown>[];
+  /** Resolves with the loopback URL once the proxy logged that it listens. */
+  readonly listening: Promise<string>;
+  readonly exited: Promise<number | null>;
+}
+
+/** Runs a built entry point with only `env` (and PATH), outside the repository so no .env applies. */
+export function spawnProxy(entry: string, env: Record<string, string>): ProxyProcess {
+  const child = spawn(process.execPath, [entry], {
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let rest = "";
+  let errors = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    errors += chunk.toString("utf8");
+  });
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      const parts = (rest + chunk.toString("utf8")).split("\n");
+      rest = parts.pop() ?? "";
+      for (const part of parts) lines.push(JSON.parse(part) as Record<string, unknown>);
+      const url = lines.find((line) => line.msg === "llm-proxy listening")?.url;
+      if (typeof url === "string") resolve(url.replace("://0.0.0.0:", "://127.0.0.1:"));
+    });
+    child.once("exit", (code) => reject(new Error(`proxy exited with ${code} before listening: ${errors}`)));
+  });
+  listening.catch(() => undefined);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, lines, listening, exited };
+}
