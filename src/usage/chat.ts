@@ -1,26 +1,19 @@
-import { createChoiceStreamObserver } from "./choice-stream.js";
+import { choiceIndex, createChoiceStreamObserver } from "./choice-stream.js";
+import type { ToolCallText } from "./estimate-tokens.js";
 import { arrayOf, isObject, type Json, stringOf, type UsageExtractor } from "./extractor.js";
+import type { GeneratedOutput, OutputCollector } from "./generated-output.js";
 import { usageOfBody } from "./read-usage.js";
 
-function toolText(calls: unknown): string {
-  let text = "";
-  for (const call of arrayOf(calls)) {
-    if (!isObject(call) || !isObject(call.function)) continue;
-    text += stringOf(call.function.name) + stringOf(call.function.arguments);
-  }
-  return text;
+/** Text of a message or a delta: content, refusal and reasoning (DeepSeek/vLLM style). */
+function messageText(message: Json): string {
+  return stringOf(message.content) + stringOf(message.refusal) + stringOf(message.reasoning_content);
 }
 
-/** Content of a message or a delta: text, refusal, reasoning (DeepSeek/vLLM style) and tool calls. */
-function messageText(message: unknown): string {
-  if (!isObject(message)) return "";
-  return (
-    stringOf(message.content) +
-    stringOf(message.refusal) +
-    stringOf(message.reasoning_content) +
-    toolText(message.tool_calls) +
-    (isObject(message.function_call) ? stringOf(message.function_call.arguments) : "")
-  );
+/** Tool calls of a whole message, and the legacy `function_call` as one more. */
+function messageToolCalls(message: Json): ToolCallText[] {
+  const calls = arrayOf(message.tool_calls).map((call) => (isObject(call) ? call.function : undefined));
+  if (message.function_call !== undefined) calls.push(message.function_call);
+  return calls.filter(isObject).map((fn) => ({ name: stringOf(fn.name), arguments: stringOf(fn.arguments) }));
 }
 
 function deltaHasContent(delta: unknown): boolean {
@@ -30,20 +23,41 @@ function deltaHasContent(delta: unknown): boolean {
   return messageText(delta) !== "";
 }
 
-const choicesText = (body: Json, key: "message" | "delta"): string =>
-  arrayOf(body.choices)
-    .map((choice) => (isObject(choice) ? messageText(choice[key]) : ""))
-    .join("");
+/** A delta's fragments: text, and tool-call pieces keyed by their `index` (the name comes once, first). */
+function collectDelta(choice: number, delta: Json, output: OutputCollector): void {
+  output.addText(choice, messageText(delta));
+  arrayOf(delta.tool_calls).forEach((call, position) => {
+    if (!isObject(call)) return;
+    const fn = isObject(call.function) ? call.function : {};
+    const index = typeof call.index === "number" ? call.index : position;
+    output.addToolCall(choice, index, stringOf(fn.name), stringOf(fn.arguments));
+  });
+  const legacy = delta.function_call;
+  if (isObject(legacy)) output.addToolCall(choice, 0, stringOf(legacy.name), stringOf(legacy.arguments));
+}
+
+function bodyOutput(body: unknown): GeneratedOutput {
+  if (!isObject(body)) return [];
+  return arrayOf(body.choices)
+    .filter(isObject)
+    .map((choice) => (isObject(choice.message) ? choice.message : {}))
+    .map((message) => ({ text: messageText(message), toolCalls: messageToolCalls(message) }));
+}
 
 /** https://platform.openai.com/docs/api-reference/chat-streaming */
 export const chatExtractor: UsageExtractor = {
   fromBody: usageOfBody,
-  textOfBody: (body) => (isObject(body) ? choicesText(body, "message") : ""),
+  textOfBody: bodyOutput,
   observeStream: (onFirstToken) =>
     createChoiceStreamObserver(
       {
         hasContent: (chunk) => arrayOf(chunk.choices).some((c) => isObject(c) && deltaHasContent(c.delta)),
-        textOf: (chunk) => choicesText(chunk, "delta"),
+        collect: (chunk, output) =>
+          arrayOf(chunk.choices).forEach((choice, position) => {
+            if (isObject(choice) && isObject(choice.delta)) {
+              collectDelta(choiceIndex(choice, position), choice.delta, output);
+            }
+          }),
       },
       onFirstToken,
     ),

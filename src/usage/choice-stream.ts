@@ -1,12 +1,14 @@
 import type { SseEvent } from "../stream/sse-tap.js";
 import type { Json, StreamObserver } from "./extractor.js";
 import { parseData } from "./extractor.js";
+import { createOutputCollector, type OutputCollector } from "./generated-output.js";
 import { readPromptCompletionUsage } from "./read-usage.js";
 import type { Usage } from "./types.js";
 
 export interface ChoiceChunkReader {
   hasContent(chunk: Json): boolean;
-  textOf(chunk: Json): string;
+  /** Adds what the chunk generated (text, tool-call fragments) to the output of each of its choices. */
+  collect(chunk: Json, output: OutputCollector): void;
 }
 
 const usageObject = /"usage"\s*:\s*\{/;
@@ -16,7 +18,7 @@ const usageKey = /"usage"\s*:/;
  * Observer for chat and legacy completion streams. JSON is parsed only where it is needed: until the
  * first content chunk (for time to first token), for events that carry a usage object, and, when the
  * first chunk shows the upstream ignores `include_usage` (no `usage` key at all), for every chunk so the
- * text can be counted with a tokenizer. The text is kept as pieces, never as the stream's bytes.
+ * output can be counted with a tokenizer. The output is kept as pieces, never as the stream's bytes.
  */
 export function createChoiceStreamObserver(
   reader: ChoiceChunkReader,
@@ -25,20 +27,20 @@ export function createChoiceStreamObserver(
   let usage: Usage | undefined;
   let sawFirstEvent = false;
   let sawContent = false;
-  let pieces: string[] | undefined;
+  let output: OutputCollector | undefined;
   return {
     get usage() {
       return usage;
     },
-    completionText: () => (usage === undefined && pieces !== undefined ? pieces.join("") : undefined),
+    completionText: () => (usage === undefined && output !== undefined ? output.output() : undefined),
     onEvent({ data }: SseEvent) {
       if (data === "[DONE]") return;
       if (!sawFirstEvent) {
         sawFirstEvent = true;
-        if (!usageKey.test(data)) pieces = [];
+        if (!usageKey.test(data)) output = createOutputCollector();
       }
       const hasUsage = usageObject.test(data);
-      if (sawContent && !hasUsage && pieces === undefined) return;
+      if (sawContent && !hasUsage && output === undefined) return;
       const chunk = parseData(data);
       if (chunk === undefined) return;
       if (hasUsage) usage = readPromptCompletionUsage(chunk.usage) ?? usage;
@@ -46,7 +48,12 @@ export function createChoiceStreamObserver(
         sawContent = true;
         onFirstToken();
       }
-      pieces?.push(reader.textOf(chunk));
+      if (output !== undefined) reader.collect(chunk, output);
     },
   };
+}
+
+/** A choice's `index`, or its position when a server leaves the index out. */
+export function choiceIndex(choice: Json, position: number): number {
+  return typeof choice.index === "number" ? choice.index : position;
 }

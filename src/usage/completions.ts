@@ -1,5 +1,6 @@
-import { createChoiceStreamObserver } from "./choice-stream.js";
+import { choiceIndex, createChoiceStreamObserver } from "./choice-stream.js";
 import { arrayOf, isObject, type Json, stringOf, type UsageExtractor } from "./extractor.js";
+import type { GeneratedOutput } from "./generated-output.js";
 import { usageOfBody } from "./read-usage.js";
 
 const choicesText = (body: Json): string =>
@@ -7,13 +8,26 @@ const choicesText = (body: Json): string =>
     .map((choice) => (isObject(choice) ? stringOf(choice.text) : ""))
     .join("");
 
+const bodyOutput = (body: unknown): GeneratedOutput =>
+  isObject(body)
+    ? arrayOf(body.choices)
+        .filter(isObject)
+        .map((choice) => ({ text: stringOf(choice.text), toolCalls: [] }))
+    : [];
+
 /** Legacy completions: https://platform.openai.com/docs/api-reference/completions */
 export const completionsExtractor: UsageExtractor = {
   fromBody: usageOfBody,
-  textOfBody: (body) => (isObject(body) ? choicesText(body) : ""),
+  textOfBody: bodyOutput,
   observeStream: (onFirstToken) =>
     createChoiceStreamObserver(
-      { hasContent: (chunk) => choicesText(chunk) !== "", textOf: choicesText },
+      {
+        hasContent: (chunk) => choicesText(chunk) !== "",
+        collect: (chunk, output) =>
+          arrayOf(chunk.choices).forEach((choice, position) => {
+            if (isObject(choice)) output.addText(choiceIndex(choice, position), stringOf(choice.text));
+          }),
+      },
       onFirstToken,
     ),
 };

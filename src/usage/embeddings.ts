@@ -6,6 +6,6 @@ const noStream: StreamObserver = { onEvent() {}, usage: undefined, completionTex
 /** Embeddings bill prompt tokens only: https://platform.openai.com/docs/api-reference/embeddings */
 export const embeddingsExtractor: UsageExtractor = {
   fromBody: usageOfBody,
-  textOfBody: () => "",
+  textOfBody: () => [],
   observeStream: () => noStream,
 };

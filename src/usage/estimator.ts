@@ -1,6 +1,8 @@
+import type { GeneratedOutput } from "./generated-output.js";
 import type { Usage } from "./types.js";
 
 /** Counts tokens locally when an upstream reports no usage (some OpenAI-compatible servers never do). */
 export interface Estimator {
-  estimate(model: string, requestBody: unknown, completionText: string): Usage;
+  /** `completion` is what the response generated; a plain string counts as text only. */
+  estimate(model: string, requestBody: unknown, completion: string | GeneratedOutput): Usage;
 }

@@ -1,19 +1,20 @@
 import type { SseEvent } from "../stream/sse-tap.js";
+import type { GeneratedOutput } from "./generated-output.js";
 import type { Usage } from "./types.js";
 
 export interface StreamObserver {
   onEvent(event: SseEvent): void;
   /** The usage the upstream reported in the stream, if it did. */
   readonly usage: Usage | undefined;
-  /** The generated text, kept only when the stream showed it would report no usage (for estimates). */
-  completionText(): string | undefined;
+  /** What was generated, kept only when the stream showed it would report no usage (for estimates). */
+  completionText(): GeneratedOutput | undefined;
 }
 
 /** How one endpoint's responses carry usage and content, streamed and not. */
 export interface UsageExtractor {
   fromBody(body: unknown): Usage | undefined;
-  /** Generated text of a non-streamed body, for estimating tokens when it has no usage. */
-  textOfBody(body: unknown): string;
+  /** What a non-streamed body generated, for estimating tokens when it has no usage. */
+  textOfBody(body: unknown): GeneratedOutput;
   observeStream(onFirstToken: () => void): StreamObserver;
 }
 

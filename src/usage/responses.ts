@@ -1,5 +1,7 @@
 import type { SseEvent } from "../stream/sse-tap.js";
+import type { ToolCallText } from "./estimate-tokens.js";
 import { arrayOf, isObject, parseData, stringOf, type UsageExtractor } from "./extractor.js";
+import type { GeneratedOutput } from "./generated-output.js";
 import { readAnyUsage, usageOfBody } from "./read-usage.js";
 import type { Usage } from "./types.js";
 
@@ -7,16 +9,25 @@ import type { Usage } from "./types.js";
 // https://platform.openai.com/docs/api-reference/responses-streaming/response/completed
 const finalEvents = new Set(["response.completed", "response.incomplete", "response.failed"]);
 
-/** Text of a response's output items: messages' output_text parts and function call arguments. */
-function outputText(response: unknown): string {
-  if (!isObject(response)) return "";
+/**
+ * What a response's output items generated: message text (output_text and refusal parts) and function
+ * calls, all in one assistant turn. https://platform.openai.com/docs/api-reference/responses/object
+ */
+function responseOutput(response: unknown): GeneratedOutput {
+  if (!isObject(response)) return [];
   let text = "";
+  const toolCalls: ToolCallText[] = [];
   for (const item of arrayOf(response.output)) {
     if (!isObject(item)) continue;
-    text += stringOf(item.arguments);
-    for (const part of arrayOf(item.content)) if (isObject(part)) text += stringOf(part.text);
+    if (item.type === "function_call") {
+      toolCalls.push({ name: stringOf(item.name), arguments: stringOf(item.arguments) });
+      continue;
+    }
+    for (const part of arrayOf(item.content)) {
+      if (isObject(part)) text += stringOf(part.text) + stringOf(part.refusal);
+    }
   }
-  return text;
+  return text === "" && toolCalls.length === 0 ? [] : [{ text, toolCalls }];
 }
 
 const typeField = /"type"\s*:\s*"([^"]+)"/;
@@ -29,16 +40,16 @@ const isContentDelta = (type: string): boolean => type.endsWith(".delta") && typ
 /** The Responses API: https://platform.openai.com/docs/api-reference/responses */
 export const responsesExtractor: UsageExtractor = {
   fromBody: usageOfBody,
-  textOfBody: outputText,
+  textOfBody: responseOutput,
   observeStream(onFirstToken) {
     let usage: Usage | undefined;
-    let text: string | undefined;
+    let output: GeneratedOutput | undefined;
     let sawContent = false;
     return {
       get usage() {
         return usage;
       },
-      completionText: () => (usage === undefined ? text : undefined),
+      completionText: () => (usage === undefined ? output : undefined),
       onEvent(sse: SseEvent) {
         const type = eventType(sse);
         if (!sawContent && isContentDelta(type)) {
@@ -48,7 +59,7 @@ export const responsesExtractor: UsageExtractor = {
         if (!finalEvents.has(type)) return;
         const response = parseData(sse.data)?.response;
         usage = (isObject(response) ? readAnyUsage(response.usage) : undefined) ?? usage;
-        text = outputText(response);
+        output = responseOutput(response);
       },
     };
   },

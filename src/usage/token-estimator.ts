@@ -1,13 +1,25 @@
-import { estimateCompletionTokens, estimatePromptTokens } from "./estimate-tokens.js";
+import { estimateCompletionTokens, estimatePromptTokens, estimateToolCallTokens } from "./estimate-tokens.js";
 import type { Estimator } from "./estimator.js";
+import { type GeneratedOutput, textOutput } from "./generated-output.js";
+
+/** Completion tokens of every generated message: its text, plus its tool calls with their framing. */
+function outputTokens(model: string, output: GeneratedOutput): number {
+  let tokens = 0;
+  for (const message of output) {
+    if (message.text !== "") tokens += estimateCompletionTokens(model, message.text);
+    tokens += estimateToolCallTokens(model, message.toolCalls);
+  }
+  return tokens;
+}
 
 /** The tokenizer-backed estimator; cached and reasoning tokens cannot be known locally and stay 0. */
 export function createTokenEstimator(): Estimator {
   return {
-    estimate(model, requestBody, completionText) {
+    estimate(model, requestBody, completion) {
+      const output = typeof completion === "string" ? textOutput(completion) : completion;
       return {
         promptTokens: estimatePromptTokens(model, requestBody),
-        completionTokens: completionText === "" ? 0 : estimateCompletionTokens(model, completionText),
+        completionTokens: outputTokens(model, output),
         cachedTokens: 0,
         reasoningTokens: 0,
       };
