@@ -33,11 +33,19 @@ function splitPieces(body: Buffer): Buffer[] {
   return pieces;
 }
 
+/** node:http adds no Host to a header list, and HTTP/1.1 servers answer 400 without one. */
+function withHost(headers: string[], host: string): string[] {
+  const named = headers.some((value, i) => i % 2 === 0 && value.toLowerCase() === "host");
+  return named ? [...headers] : ["Host", host, ...headers];
+}
+
 /** Starts a request on a fresh connection; node:http forwards the target and headers as given. */
 export function startRaw(baseUrl: string, options: RawOptions): ClientRequest {
   const url = new URL(baseUrl);
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
-  const headers = Array.isArray(options.headers) ? [...options.headers] : { ...options.headers };
+  const headers = Array.isArray(options.headers)
+    ? withHost(options.headers, url.host)
+    : { ...options.headers };
   if (body !== undefined && !options.chunked && !Array.isArray(headers)) {
     headers["content-length"] ??= String(body.length);
   }
