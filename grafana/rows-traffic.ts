@@ -34,7 +34,7 @@ export const overview: PanelSpec[] = [
     redFrom: 0.05,
     queries: [
       query(
-        `sum(${rate("llm_requests_total", failedFilter)}) / sum(${rate("llm_requests_total", answeredFilter)})`,
+        `(sum(${rate("llm_requests_total", failedFilter)}) or vector(0)) / sum(${rate("llm_requests_total", answeredFilter)})`,
         "error ratio",
       ),
     ],
