@@ -1,5 +1,7 @@
 import { expect } from "vitest";
+import { loadTranscript, responseBytes } from "./fixtures.js";
 import { deltas, parseMetrics, seriesKey, seriesValue } from "./metrics.js";
+import { type ReplayStack, sendThroughProxy } from "./replay-upstream.js";
 import type { Stack } from "./stack.js";
 
 /** What one request must add to the metrics, written out by hand per fixture. */
@@ -109,4 +111,36 @@ export function expectMeaningfulHeaders(
   }
   expect(expected.has("content-type")).toBe(true);
   for (const [name, values] of expected) expect(received.get(name), name).toBe(values.join(", "));
+}
+
+export interface ReplayCase extends Accounting {
+  readonly name: string;
+  /** Recorded x-ratelimit-* values; absent where the recorder left placeholders or sent none. */
+  readonly limits?: RateLimitValues;
+  /** The client's body where the transcript recorded none (29 and 30 come from bug reports). */
+  readonly requestBody?: string;
+  /** What must reach the upstream when the proxy changes the request (include_usage spliced in). */
+  readonly upstreamBody?: string;
+}
+
+/**
+ * Sends a transcript's request through the proxy and checks everything the client and the metrics
+ * see: the recorded status, body bytes and headers, the request reaching the upstream as
+ * expected (unchanged unless `upstreamBody` says otherwise), every
+ * counter against the hand calculation, and the rate-limit gauges.
+ */
+export async function expectFaithfulReplay(replay: ReplayStack, c: ReplayCase): Promise<Scrape> {
+  const transcript = loadTranscript(c.name);
+  const sent = c.requestBody ?? transcript.request.body;
+  const { result, before, after } = await measured(replay.stack, () =>
+    sendThroughProxy(replay.stack, c.name, c.requestBody),
+  );
+  expect(result.status).toBe(transcript.response.status);
+  expect(result.bytes.equals(responseBytes(transcript))).toBe(true);
+  expectMeaningfulHeaders(transcript.response.headers, result.headers);
+  expect(replay.upstream.lastRequest?.body.toString()).toBe(c.upstreamBody ?? sent);
+  expectAccounting(before, after, c);
+  if (c.limits === undefined) expectRateLimitsUntouched(before, after, c.model);
+  else expectRateLimits(after, c.model, c.limits);
+  return after;
 }

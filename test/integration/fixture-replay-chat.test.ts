@@ -1,15 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadTranscript, responseBytes } from "../helpers/fixtures.js";
-import {
-  type Accounting,
-  expectAccounting,
-  expectMeaningfulHeaders,
-  expectRateLimits,
-  expectRateLimitsUntouched,
-  measured,
-  type RateLimitValues,
-} from "../helpers/replay-accounting.js";
-import { type ReplayStack, sendThroughProxy, startReplayStack } from "../helpers/replay-upstream.js";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { expectFaithfulReplay, type ReplayCase } from "../helpers/replay-accounting.js";
+import { type ReplayStack, startReplayStack } from "../helpers/replay-upstream.js";
 
 let replay: ReplayStack;
 beforeAll(async () => {
@@ -17,11 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => replay.close());
 
-interface Case extends Omit<Accounting, "endpoint" | "stream"> {
-  readonly name: string;
-  /** Recorded x-ratelimit-* values; absent where the recorder left placeholders. */
-  readonly limits?: RateLimitValues;
-}
+type Case = Omit<ReplayCase, "endpoint" | "stream">;
 
 // Prices per million tokens (src/pricing/prices.json): gpt-4o-mini 0.15 / cached 0.075 / 0.60,
 // o1-mini and o3-mini 1.10 / 0.55 / 4.40, gpt-5-nano 0.05 / 0.005 / 0.40, gpt-4.1 2.00 / 0.50 / 8.00,
@@ -123,16 +110,6 @@ const cases: Case[] = [
 
 describe("non-streamed chat transcripts through the proxy", () => {
   it.each(cases)("$name: same status, bytes and headers; exact accounting", async (c) => {
-    const transcript = loadTranscript(c.name);
-    const { result, before, after } = await measured(replay.stack, () =>
-      sendThroughProxy(replay.stack, c.name),
-    );
-    expect(result.status).toBe(200);
-    expect(result.bytes.equals(responseBytes(transcript))).toBe(true);
-    expectMeaningfulHeaders(transcript.response.headers, result.headers);
-    expect(replay.upstream.lastRequest?.body.toString()).toBe(transcript.request.body);
-    expectAccounting(before, after, { ...c, endpoint: "chat_completions", stream: false });
-    if (c.limits === undefined) expectRateLimitsUntouched(before, after, c.model);
-    else expectRateLimits(after, c.model, c.limits);
+    await expectFaithfulReplay(replay, { ...c, endpoint: "chat_completions", stream: false });
   });
 });

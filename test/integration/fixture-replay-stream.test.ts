@@ -1,15 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadTranscript, responseBytes } from "../helpers/fixtures.js";
-import {
-  type Accounting,
-  expectAccounting,
-  expectMeaningfulHeaders,
-  expectRateLimits,
-  expectRateLimitsUntouched,
-  measured,
-  type RateLimitValues,
-} from "../helpers/replay-accounting.js";
-import { type ReplayStack, sendThroughProxy, startReplayStack } from "../helpers/replay-upstream.js";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { expectFaithfulReplay, type ReplayCase } from "../helpers/replay-accounting.js";
+import { type ReplayStack, startReplayStack } from "../helpers/replay-upstream.js";
 
 let replay: ReplayStack;
 beforeAll(async () => {
@@ -17,10 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => replay.close());
 
-interface Case extends Omit<Accounting, "stream"> {
-  readonly name: string;
-  readonly limits?: RateLimitValues;
-}
+type Case = Omit<ReplayCase, "stream">;
 
 // Streams whose request already asked for include_usage: the proxy changes neither the request nor
 // a byte of the stream, and reads the usage chunk on the side. Prices per million tokens: gpt-4
@@ -122,16 +110,6 @@ const cases: Case[] = [
 
 describe("streams that asked for include_usage, through the proxy", () => {
   it.each(cases)("$name: byte-identical stream and request; exact accounting", async (c) => {
-    const transcript = loadTranscript(c.name);
-    const { result, before, after } = await measured(replay.stack, () =>
-      sendThroughProxy(replay.stack, c.name),
-    );
-    expect(result.status).toBe(200);
-    expect(result.bytes.equals(responseBytes(transcript))).toBe(true);
-    expectMeaningfulHeaders(transcript.response.headers, result.headers);
-    expect(replay.upstream.lastRequest?.body.toString()).toBe(transcript.request.body);
-    expectAccounting(before, after, { ...c, stream: true });
-    if (c.limits === undefined) expectRateLimitsUntouched(before, after, c.model);
-    else expectRateLimits(after, c.model, c.limits);
+    await expectFaithfulReplay(replay, { ...c, stream: true });
   });
 });
