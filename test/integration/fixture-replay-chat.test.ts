@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadTranscript } from "../helpers/fixtures.js";
 import { expectFaithfulReplay, type ReplayCase } from "../helpers/replay-accounting.js";
 import { type ReplayStack, startReplayStack } from "../helpers/replay-upstream.js";
 
@@ -111,5 +112,27 @@ const cases: Case[] = [
 describe("non-streamed chat transcripts through the proxy", () => {
   it.each(cases)("$name: same status, bytes and headers; exact accounting", async (c) => {
     await expectFaithfulReplay(replay, { ...c, endpoint: "chat_completions", stream: false });
+  });
+});
+
+describe("a model without a list price", () => {
+  it("01 asked as a fine-tuned model: tokens counted, cost left out, counted as unpriced", async () => {
+    const model = "ft:gpt-4o-mini-2024-07-18:acme::A1b2C3d4";
+    const body = (loadTranscript("01_chat_nonstream_gpt-4o-mini_basic").request.body ?? "").replace(
+      '"model": "gpt-4o-mini"',
+      `"model": "${model}"`,
+    );
+    expect(body).toContain(model);
+    await expectFaithfulReplay(replay, {
+      name: "01_chat_nonstream_gpt-4o-mini_basic",
+      model,
+      endpoint: "chat_completions",
+      stream: false,
+      prompt: 12,
+      completion: 5,
+      unpriced: true,
+      limits: [10000, 9999, 200000, 199977],
+      requestBody: body,
+    });
   });
 });
