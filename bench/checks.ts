@@ -1,0 +1,98 @@
+import type { MetricsTiming } from "./metrics-timing.js";
+import { max } from "./stats.js";
+import type { ScenarioFigures, TargetFigures } from "./summary.js";
+
+export interface Check {
+  readonly name: string;
+  readonly limit: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+export type Figures = Record<"non-stream" | "stream-20", ScenarioFigures>;
+
+const ms = (value: number | undefined): string => `${(value ?? Number.NaN).toFixed(3)} ms`;
+
+function ratioCheck(
+  name: string,
+  limit: number,
+  proxy: number,
+  bare: number,
+  unit: (v: number) => string,
+): Check {
+  const ratio = proxy / bare;
+  return {
+    name,
+    limit: `≤ ${limit}× bare`,
+    measured: `${ratio.toFixed(2)}× (proxy ${unit(proxy)}, bare ${unit(bare)})`,
+    met: ratio <= limit,
+  };
+}
+
+/** Added latency can be within noise of zero for bare; a ratio to a non-positive number means nothing. */
+function addedCheck(name: string, proxy: number | undefined, bare: number | undefined): Check {
+  const p = proxy ?? Number.NaN;
+  const b = bare ?? Number.NaN;
+  const ratio = b > 0 ? `${(p / b).toFixed(2)}× ` : "";
+  return {
+    name,
+    limit: "≤ 1.5× bare's",
+    measured: `${ratio}(proxy +${ms(p)}, bare +${ms(b)})`,
+    met: p <= 1.5 * Math.max(b, 0),
+  };
+}
+
+function latencyChecks(scenario: string, proxy: TargetFigures, bare: TargetFigures): Check[] {
+  const checks = [
+    addedCheck(`Added latency p50, 1 conn, ${scenario}`, proxy.addedP50Ms, bare.addedP50Ms),
+    addedCheck(`Added latency p99, 1 conn, ${scenario}`, proxy.addedP99Ms, bare.addedP99Ms),
+  ];
+  if (proxy.addedTtfbP50Ms === undefined) return checks;
+  return [
+    ...checks,
+    addedCheck(`Added TTFB p50, 1 conn, ${scenario}`, proxy.addedTtfbP50Ms, bare.addedTtfbP50Ms),
+    addedCheck(`Added TTFB p99, 1 conn, ${scenario}`, proxy.addedTtfbP99Ms, bare.addedTtfbP99Ms),
+  ];
+}
+
+const cpuLimits = { "non-stream": 1.3, "stream-20": 1.5 } as const;
+
+/** The issue's targets, each judged on the figures as measured. */
+export function evaluate(figures: Figures, metrics: MetricsTiming): Check[] {
+  const checks: Check[] = [];
+  for (const scenario of ["non-stream", "stream-20"] as const) {
+    const proxy = figures[scenario].proxy ?? {};
+    const bare = figures[scenario].bare ?? {};
+    checks.push(
+      ratioCheck(
+        `CPU per request, ${scenario}`,
+        cpuLimits[scenario],
+        proxy.cpuMsPerRequest ?? Number.NaN,
+        bare.cpuMsPerRequest ?? Number.NaN,
+        (v) => `${v.toFixed(3)} ms`,
+      ),
+      ...latencyChecks(scenario, proxy, bare),
+    );
+  }
+  const peak = (target: "proxy" | "bare") =>
+    max([
+      figures["non-stream"][target]?.peakRssMiB ?? Number.NaN,
+      figures["stream-20"][target]?.peakRssMiB ?? Number.NaN,
+    ]);
+  checks.push(
+    ratioCheck(
+      "Peak RSS under 32-connection load",
+      1.3,
+      peak("proxy"),
+      peak("bare"),
+      (v) => `${v.toFixed(1)} MiB`,
+    ),
+  );
+  checks.push({
+    name: `GET /metrics with ${metrics.models} models (median of ${metrics.scrapes})`,
+    limit: "< 25 ms",
+    measured: ms(metrics.medianMs),
+    met: metrics.medianMs < 25,
+  });
+  return checks;
+}

@@ -1,0 +1,97 @@
+import type { Check, Figures } from "./checks.js";
+import type { Machine } from "./machine.js";
+import type { MetricsTiming } from "./metrics-timing.js";
+import type { ProfileSummary } from "./profile-summary.js";
+import type { Samples } from "./rounds.js";
+import type { TargetFigures } from "./summary.js";
+import type { TargetName } from "./targets.js";
+
+export interface Report {
+  readonly command: string;
+  readonly date: string;
+  readonly machine: Machine;
+  readonly options: { seconds: number; rounds: number; connections: number; autoWorkers: number };
+  readonly method: readonly string[];
+  readonly figures: Figures;
+  readonly metricsEndpoint: { single: MetricsTiming; cluster: MetricsTiming };
+  readonly checks: readonly Check[];
+  readonly profiles: readonly ProfileSummary[];
+  /** Every phase of every round, for anyone who wants other statistics than the medians. */
+  readonly samples: Samples;
+}
+
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths = (rows[0] ?? []).map((_, col) => Math.max(...rows.map((row) => (row[col] ?? "").length)));
+  const line = (row: readonly string[]) =>
+    `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  const [head = [], ...body] = rows;
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+}
+
+const fixed = (digits: number) => (value: number | undefined) =>
+  value === undefined || Number.isNaN(value) ? "–" : value.toFixed(digits);
+
+const rowsOf: readonly [string, keyof TargetFigures, (v: number | undefined) => string][] = [
+  ["latency p50, 1 conn (ms)", "latencyP50Ms", fixed(3)],
+  ["latency p99, 1 conn (ms)", "latencyP99Ms", fixed(3)],
+  ["added p50 over direct (ms)", "addedP50Ms", fixed(3)],
+  ["added p99 over direct (ms)", "addedP99Ms", fixed(3)],
+  ["TTFB p50, 1 conn (ms)", "ttfbP50Ms", fixed(3)],
+  ["TTFB p99, 1 conn (ms)", "ttfbP99Ms", fixed(3)],
+  ["added TTFB p50 (ms)", "addedTtfbP50Ms", fixed(3)],
+  ["added TTFB p99 (ms)", "addedTtfbP99Ms", fixed(3)],
+  ["requests/s, 32 conns", "rps", fixed(0)],
+  ["CPU per request (ms)", "cpuMsPerRequest", fixed(3)],
+  ["peak RSS under load (MiB)", "peakRssMiB", fixed(1)],
+  ["failed requests", "failedRequests", fixed(0)],
+];
+
+function scenarioTable(report: Report, scenario: keyof Figures): string {
+  const figures = report.figures[scenario];
+  const columns: [TargetName, string][] = [
+    ["direct", "simulator direct"],
+    ["bare", "bare pass-through"],
+    ["proxy", "proxy (info log)"],
+    ["proxy-warn", "proxy (warn log)"],
+    ["proxy-auto", `proxy, WORKERS=auto (${report.options.autoWorkers})`],
+  ];
+  const rows = rowsOf
+    .filter(([, key]) => columns.some(([target]) => figures[target]?.[key] !== undefined))
+    .map(([label, key, format]) => [label, ...columns.map(([target]) => format(figures[target]?.[key]))]);
+  return table([[scenario, ...columns.map(([, title]) => title)], ...rows]);
+}
+
+function checksTable(checks: readonly Check[]): string {
+  return table([
+    ["target", "limit", "measured", "met"],
+    ...checks.map((c) => [c.name, c.limit, c.measured, c.met ? "met" : "NOT met"]),
+  ]);
+}
+
+function metricsLine(label: string, m: MetricsTiming): string {
+  return `- ${label}: median ${m.medianMs.toFixed(2)} ms, p95 ${m.p95Ms.toFixed(2)} ms over ${m.scrapes} scrapes (${m.models} models, ${m.seriesLines} series lines, ${(m.bodyBytes / 1024).toFixed(0)} KiB).`;
+}
+
+export function markdown(report: Report): string {
+  const { machine, options } = report;
+  return [
+    `Measured by \`${report.command}\` on ${report.date}: ${machine.cpus} × ${machine.cpuModel}, Node.js ${machine.node}, Linux ${machine.kernel}, load average ${machine.loadAverage} at start.`,
+    `${options.rounds} interleaved rounds of ${options.seconds} s per phase; the figures are medians over rounds.`,
+    "",
+    scenarioTable(report, "non-stream"),
+    "",
+    scenarioTable(report, "stream-20"),
+    "",
+    "GET /metrics:",
+    "",
+    metricsLine("1 worker", report.metricsEndpoint.single),
+    metricsLine(`WORKERS=auto (${options.autoWorkers}), aggregated over IPC`, report.metricsEndpoint.cluster),
+    "",
+    checksTable(report.checks),
+    "",
+    "Method:",
+    "",
+    ...report.method.map((line) => `- ${line}`),
+    "",
+  ].join("\n");
+}

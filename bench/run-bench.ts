@@ -1,0 +1,115 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname } from "node:path";
+import { evaluate, type Figures } from "./checks.js";
+import { scenarios } from "./load.js";
+import { describeMachine } from "./machine.js";
+import { methodLines } from "./method.js";
+import { timeMetrics } from "./metrics-timing.js";
+import { type RunOptions, readOptions } from "./options.js";
+import { type Child, startProxy, startSimulatorProcess } from "./processes.js";
+import { profileProxy } from "./profile.js";
+import { profileMarkdown } from "./profile-report.js";
+import { markdown, type Report } from "./report.js";
+import { runRounds, type Samples, warmUp } from "./rounds.js";
+import { summarise } from "./summary.js";
+import { startTargets, stopTargets } from "./targets.js";
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+async function measureRounds(simulator: Child, options: RunOptions): Promise<Samples> {
+  const targets = await startTargets(simulator);
+  try {
+    log("warming up");
+    await warmUp(targets, options);
+    return await runRounds(targets, options, log);
+  } finally {
+    await stopTargets(targets);
+  }
+}
+
+async function measureMetrics(upstream: string, options: RunOptions, workers: "1" | "auto") {
+  log(`timing GET /metrics with ${options.metricsModels} models, WORKERS=${workers}`);
+  const proxy = await startProxy({
+    upstream,
+    logLevel: "info",
+    workers,
+    maxModelLabels: options.metricsModels,
+  });
+  try {
+    return await timeMetrics(proxy.origin, options.metricsModels, options.metricsScrapes);
+  } finally {
+    await proxy.stop();
+  }
+}
+
+async function measureProfiles(upstream: string, options: RunOptions) {
+  if (!options.profile) return [];
+  const profiles = [];
+  for (const scenario of scenarios) {
+    log(`profiling the proxy, ${scenario.name}`);
+    profiles.push(
+      await profileProxy(upstream, scenario, Math.max(options.seconds, 3), options.loadConnections),
+    );
+  }
+  return profiles;
+}
+
+async function measure(options: RunOptions): Promise<Report> {
+  const machine = describeMachine();
+  const simulator = await startSimulatorProcess();
+  try {
+    const samples = await measureRounds(simulator, options);
+    const single = await measureMetrics(simulator.origin, options, "1");
+    const cluster = await measureMetrics(simulator.origin, options, "auto");
+    const profiles = await measureProfiles(simulator.origin, options);
+    const figures: Figures = {
+      "non-stream": summarise(samples, "non-stream"),
+      "stream-20": summarise(samples, "stream-20"),
+    };
+    return {
+      command: options.command,
+      date: new Date().toISOString().slice(0, 10),
+      machine,
+      options: {
+        seconds: options.seconds,
+        rounds: options.rounds,
+        connections: options.loadConnections,
+        autoWorkers: cpus().length,
+      },
+      method: methodLines(options, cpus().length, samples.peakResetWorked),
+      figures,
+      metricsEndpoint: { single, cluster },
+      checks: evaluate(figures, single),
+      profiles,
+      samples,
+    };
+  } finally {
+    await simulator.stop();
+  }
+}
+
+function write(report: Report, options: RunOptions): void {
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(`${options.out}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(`${options.out}.md`, markdown(report));
+  if (report.profiles.length > 0) {
+    writeFileSync(`${dirname(options.out)}/profile.md`, profileMarkdown(report.profiles, options.command));
+  }
+}
+
+const options = readOptions(process.argv.slice(2));
+log(`${options.rounds} round(s) × ${options.seconds} s per phase${options.quick ? " (quick)" : ""}`);
+const report = await measure(options);
+write(report, options);
+process.stdout.write(`\n${markdown(report)}\n`);
+if (report.profiles.length > 0)
+  process.stdout.write(`${profileMarkdown(report.profiles, options.command)}\n`);
+log(`wrote ${options.out}.json and ${options.out}.md`);
+const failed = Object.values(report.figures).some((f) =>
+  Object.values(f).some((t) => (t.failedRequests ?? 0) > 0),
+);
+// Unmet targets are results; failed requests mean the benchmark itself is broken.
+process.exit(failed ? 1 : 0);
