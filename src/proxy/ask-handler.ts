@@ -74,7 +74,8 @@ function answer(res: Parameters<NodeHandler>[1], meter: RequestMeter, model: str
     latency_s: Number(((performance.now() - meter.receivedAt) / 1000).toFixed(3)),
     prompt_tokens: usage?.promptTokens ?? 0,
     completion_tokens: usage?.completionTokens ?? 0,
-    cost_usd: meter.costUsd ?? null,
+    // Rounded to 12 significant digits so binary float noise (0.0000607999…94) does not reach curl users.
+    cost_usd: meter.costUsd === undefined ? null : Number(meter.costUsd.toPrecision(12)),
     answer: firstAnswer(json),
   });
   sendJson(res, 200, body);
