@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { createApp } from "./app.js";
@@ -83,12 +83,25 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   };
 }
 
-/** Stops accepting, closes idle keep-alive sockets, and after the grace period cuts what is left. */
+/** Answers with `Connection: close`, so that a keep-alive client takes its next request elsewhere. */
+const closeAfterResponse = (_req: IncomingMessage, res: ServerResponse): void => {
+  res.shouldKeepAlive = false;
+};
+
+/**
+ * Stops accepting, lets in-flight requests finish, and after the grace period cuts what is left. A
+ * keep-alive connection would hold `close()` open until its client times it out, and carry new requests
+ * meanwhile, so each connection is closed as soon as it goes idle.
+ * https://nodejs.org/api/http.html#servercloseidleconnections
+ */
 function closeGracefully(server: Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
+    server.prependListener("request", closeAfterResponse);
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
     server.close(() => {
       clearTimeout(timer);
+      clearInterval(sweep);
       resolve();
     });
     server.closeIdleConnections();
