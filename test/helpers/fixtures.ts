@@ -1,4 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { createSseTap } from "../../src/stream/sse-tap.js";
+import type { UsageExtractor } from "../../src/usage/extractor.js";
+import type { GeneratedOutput } from "../../src/usage/generated-output.js";
+import type { Usage } from "../../src/usage/types.js";
 
 /** The recorded OpenAI transcripts next to the repository (see PROVENANCE.md there); never copied in. */
 export const fixtureDir = new URL("../../../shared/fixtures/openai/", import.meta.url);
@@ -70,4 +74,41 @@ export function sseEvents(bytes: Buffer): string[] {
     .toString("utf8")
     .split("\n\n")
     .filter((event) => event !== "");
+}
+
+export interface Observed {
+  readonly usage: Usage | undefined;
+  /** How often the observer reported the first content token: once, or never for a stream without content. */
+  readonly firstTokens: number;
+  readonly output: GeneratedOutput | undefined;
+}
+
+/** Feeds a stream's bytes, in the given chunks, through the SSE tap into an extractor's observer. */
+export function observeChunks(extractor: UsageExtractor, chunks: readonly Uint8Array[]): Observed {
+  let firstTokens = 0;
+  const observer = extractor.observeStream(() => {
+    firstTokens += 1;
+  });
+  const tap = createSseTap((event) => observer.onEvent(event));
+  for (const chunk of chunks) tap.write(chunk);
+  tap.end();
+  return { usage: observer.usage, firstTokens, output: observer.completionText() };
+}
+
+/** Splits bytes into chunks of 1 to `maxSize` bytes, reproducibly for a seed (mulberry32). */
+export function randomChunks(bytes: Buffer, seed: number, maxSize = 64): Buffer[] {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const size = 1 + (next() % maxSize);
+    chunks.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return chunks;
 }

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import {
+  readAnyUsage,
+  readInputOutputUsage,
+  readPromptCompletionUsage,
+  usageOfBody,
+} from "../../src/usage/read-usage.js";
+import { loadTranscript } from "../helpers/fixtures.js";
+
+const usageOf = (name: string): unknown =>
+  (JSON.parse(loadTranscript(name).response.body) as { usage: unknown }).usage;
+
+describe("readPromptCompletionUsage (chat, legacy completions, embeddings)", () => {
+  it("reads 06's cached tokens and 03's reasoning tokens from their details", () => {
+    expect(readPromptCompletionUsage(usageOf("06_chat_nonstream_gpt-4.1_cached_tokens"))).toEqual({
+      promptTokens: 1144,
+      completionTokens: 2,
+      cachedTokens: 1024,
+      reasoningTokens: 0,
+    });
+    expect(readPromptCompletionUsage(usageOf("03_chat_nonstream_o1-mini_reasoning_tokens"))).toMatchObject({
+      completionTokens: 84,
+      reasoningTokens: 64,
+    });
+  });
+
+  it("reads 31's embeddings usage (no completion tokens) and 50's key-sorted one", () => {
+    expect(readPromptCompletionUsage(usageOf("31_embeddings_float_dimensions"))).toMatchObject({
+      promptTokens: 8,
+      completionTokens: 0,
+    });
+    expect(readPromptCompletionUsage(usageOf("50_legacy_completions_nonstream_babbage"))).toMatchObject({
+      promptTokens: 31,
+      completionTokens: 25,
+    });
+  });
+
+  it("ignores broken counts and caps details at their totals", () => {
+    const usage = {
+      prompt_tokens: 10.7,
+      completion_tokens: -3,
+      prompt_tokens_details: { cached_tokens: 99 },
+      completion_tokens_details: { reasoning_tokens: Number.NaN },
+    };
+    expect(readPromptCompletionUsage(usage)).toEqual({
+      promptTokens: 10,
+      completionTokens: 0,
+      cachedTokens: 10,
+      reasoningTokens: 0,
+    });
+  });
+
+  it("has no usage for null, a non-object, a block without counts, or a block of zeros", () => {
+    for (const usage of [
+      null,
+      undefined,
+      "12",
+      {},
+      { total_tokens: 5 },
+      { prompt_tokens: 0, completion_tokens: 0 },
+    ]) {
+      expect(readPromptCompletionUsage(usage), JSON.stringify(usage)).toBeUndefined();
+    }
+  });
+});
+
+describe("readInputOutputUsage (Responses API)", () => {
+  it("reads 46's cached and reasoning tokens, ignoring cache_write_tokens", () => {
+    expect(
+      readInputOutputUsage(usageOf("46_responses_nonstream_gpt-5-nano_tools_cached_and_reasoning")),
+    ).toEqual({
+      promptTokens: 1586,
+      completionTokens: 393,
+      cachedTokens: 1536,
+      reasoningTokens: 320,
+    });
+  });
+
+  it("has no usage for 45's block of zeros, nor for a chat-shaped block", () => {
+    const zeros = {
+      input_tokens: 0,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 0,
+      total_tokens: 0,
+    };
+    expect(readInputOutputUsage(zeros)).toBeUndefined();
+    expect(readInputOutputUsage({ prompt_tokens: 3, completion_tokens: 1 })).toBeUndefined();
+  });
+});
+
+describe("readAnyUsage and usageOfBody", () => {
+  it("read either shape, from the usage or from the whole body", () => {
+    const expected = { promptTokens: 44, completionTokens: 288, cachedTokens: 0, reasoningTokens: 9 };
+    const responses = JSON.parse(
+      loadTranscript("40_responses_nonstream_gpt-5.4_reasoning_tokens").response.body,
+    );
+    expect(readAnyUsage(responses.usage)).toEqual(expected);
+    expect(usageOfBody(responses)).toEqual(expected);
+    expect(readAnyUsage(usageOf("01_chat_nonstream_gpt-4o-mini_basic"))).toMatchObject({ promptTokens: 12 });
+    expect(usageOfBody("not a body")).toBeUndefined();
+  });
+});
