@@ -11,19 +11,28 @@ type GaugeChild = Gauge.Internal<string>;
  * request, so each model's children are looked up once and kept.
  */
 export interface ModelSeries {
-  readonly promptTokens: CounterChild;
-  readonly completionTokens: CounterChild;
-  readonly cachedTokens: CounterChild;
-  readonly reasoningTokens: CounterChild;
-  readonly cost: CounterChild;
-  readonly ttft: HistogramChild;
-  readonly unpriced: CounterChild;
-  readonly usageEstimated: CounterChild;
+  promptTokens(): CounterChild;
+  completionTokens(): CounterChild;
+  cachedTokens(): CounterChild;
+  reasoningTokens(): CounterChild;
+  cost(): CounterChild;
+  ttft(): HistogramChild;
+  unpriced(): CounterChild;
+  usageEstimated(): CounterChild;
   requests(endpoint: Endpoint, stream: boolean, code: number): CounterChild;
   latency(endpoint: Endpoint, stream: boolean): HistogramChild;
   error(type: ErrorType): CounterChild;
   ratelimitRemaining(resource: RateLimitResource): GaugeChild;
   ratelimitLimit(resource: RateLimitResource): GaugeChild;
+}
+
+/** Creates the child on first use only: a series nobody recorded would be a zero line in every scrape. */
+function lazy<T>(create: () => T): () => T {
+  let child: T | undefined;
+  return () => {
+    child ??= create();
+    return child;
+  };
 }
 
 export function memo<T>(create: (key: string) => T): (key: string) => T {
@@ -51,14 +60,14 @@ export function createModelSeries(m: MetricDefinitions, model: string): ModelSer
   const remaining = memo((resource) => m.ratelimitRemaining.labels({ model, resource }));
   const limit = memo((resource) => m.ratelimitLimit.labels({ model, resource }));
   return {
-    promptTokens: m.tokens.labels({ model, type: "prompt" }),
-    completionTokens: m.tokens.labels({ model, type: "completion" }),
-    cachedTokens: m.cachedTokens.labels({ model }),
-    reasoningTokens: m.reasoningTokens.labels({ model }),
-    cost: m.cost.labels({ model }),
-    ttft: m.ttft.labels({ model }),
-    unpriced: m.unpriced.labels({ model }),
-    usageEstimated: m.usageEstimated.labels({ model }),
+    promptTokens: lazy(() => m.tokens.labels({ model, type: "prompt" })),
+    completionTokens: lazy(() => m.tokens.labels({ model, type: "completion" })),
+    cachedTokens: lazy(() => m.cachedTokens.labels({ model })),
+    reasoningTokens: lazy(() => m.reasoningTokens.labels({ model })),
+    cost: lazy(() => m.cost.labels({ model })),
+    ttft: lazy(() => m.ttft.labels({ model })),
+    unpriced: lazy(() => m.unpriced.labels({ model })),
+    usageEstimated: lazy(() => m.usageEstimated.labels({ model })),
     requests: (endpoint, stream, code) => requests(`${endpoint}|${stream}|${code}`),
     latency: (endpoint, stream) => latency(`${endpoint}|${stream}`),
     error,

@@ -121,7 +121,7 @@ function createMeter(ctx: MeterContext): RequestMeter {
     firstToken() {
       if (ttftSeconds !== undefined || finished) return;
       ttftSeconds = (now() - receivedAt) / 1000;
-      seriesOf().ttft.observe(ttftSeconds);
+      seriesOf().ttft().observe(ttftSeconds);
     },
     usage(reported, { estimated = false, pricedAs } = {}) {
       if (usage !== undefined || finished) return;
@@ -163,14 +163,15 @@ function createMeter(ctx: MeterContext): RequestMeter {
 }
 
 function recordUsage(s: ModelSeries, pricer: Pricer, u: Usage, estimated: boolean, pricedAs: string) {
-  s.promptTokens.inc(u.promptTokens);
-  s.completionTokens.inc(u.completionTokens);
-  if (u.cachedTokens > 0) s.cachedTokens.inc(u.cachedTokens);
-  if (u.reasoningTokens > 0) s.reasoningTokens.inc(u.reasoningTokens);
-  if (estimated) s.usageEstimated.inc();
+  s.promptTokens().inc(u.promptTokens);
+  s.completionTokens().inc(u.completionTokens);
+  // Zero increments still create the series, so a model's cache-hit ratio reads 0, not "No data".
+  s.cachedTokens().inc(u.cachedTokens);
+  s.reasoningTokens().inc(u.reasoningTokens);
+  if (estimated) s.usageEstimated().inc();
   const cost = pricer.costOf(pricedAs, u);
-  if (cost === undefined) s.unpriced.inc();
-  else s.cost.inc(cost);
+  if (cost === undefined) s.unpriced().inc();
+  else s.cost().inc(cost);
   return cost;
 }
 
