@@ -25,7 +25,13 @@ describe("/ask", () => {
       body: JSON.stringify({ messages: [{ role: "user", content: "Say hello" }] }),
     });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as {
+      model: string;
+      prompt_tokens: number;
+      completion_tokens: number;
+      cost_usd: number;
+      answer: string;
+    };
     expect(Object.keys(body)).toEqual([
       "model",
       "latency_s",
@@ -54,7 +60,8 @@ describe("/ask", () => {
       body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }),
     });
     expect(response.status).toBe(429);
-    expect((await response.json()).error.code).toBe("rate_limit_exceeded");
+    const body = (await response.json()) as { error: { code: string } };
+    expect(body.error.code).toBe("rate_limit_exceeded");
   });
 });
 
