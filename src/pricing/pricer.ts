@@ -11,7 +11,10 @@ export interface PricerOptions {
 }
 
 /** Resolves each model name once and keeps the answer: the hot path does one Map lookup. */
-export function createPricer({ table, onUnpriced }: PricerOptions): Pricer & { isKnown(model: string): boolean } {
+export function createPricer({
+  table,
+  onUnpriced,
+}: PricerOptions): Pricer & { isKnown(model: string): boolean } {
   const resolved = new Map<string, ResolvedPrice | null>();
   const lookup = (model: string): ResolvedPrice | undefined => {
     let hit = resolved.get(model);
