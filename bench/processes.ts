@@ -75,8 +75,9 @@ export function startSimulatorProcess(): Promise<Child> {
   return started(child, /listening on (http:\/\/[^/\s]+)\/v1/);
 }
 
-export function startBare(upstream: string): Promise<Child> {
-  const child = launch("dist/bench/bare-pass-through.js", { UPSTREAM_ORIGIN: upstream, BARE_PORT: "0" });
+export function startBare(upstream: string, nodeArgs: readonly string[] = []): Promise<Child> {
+  const env = { UPSTREAM_ORIGIN: upstream, BARE_PORT: "0" };
+  const child = launch("dist/bench/bare-pass-through.js", env, nodeArgs);
   return started(child, /listening on (http:\/\/\S+)/);
 }
 

@@ -2,9 +2,10 @@ import type { ProfileSummary } from "./profile-summary.js";
 import { table } from "./report.js";
 
 const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
+const perRequest = (p: ProfileSummary): number => (p.busyMs * 1000) / Math.max(1, p.requests);
 
-function profileSection(profile: ProfileSummary): string {
-  const hot = table([
+function hotTable(profile: ProfileSummary): string {
+  return table([
     ["#", "function", "location (native: its JS caller)", "self ms", "share of busy"],
     ...profile.top.map((spot, i) => [
       String(i + 1),
@@ -14,22 +15,40 @@ function profileSection(profile: ProfileSummary): string {
       percent(spot.share),
     ]),
   ]);
-  const areas = table([["area", "share of busy"], ...profile.byArea.map((a) => [a.area, percent(a.share)])]);
+}
+
+/** Where the proxy's extra CPU per request goes: each area's µs per request, beside bare's. */
+function areaTable(proxy: ProfileSummary, bare: ProfileSummary | undefined): string {
+  const bareOf = (area: string) => bare?.byArea.find((a) => a.area === area)?.usPerRequest ?? 0;
+  const rows = proxy.byArea
+    .filter((a) => a.share >= 0.005)
+    .map((a) => [a.area, a.usPerRequest.toFixed(1), bareOf(a.area).toFixed(1), percent(a.share)]);
+  return table([["area", "proxy µs/request", "bare µs/request", "share of proxy busy"], ...rows]);
+}
+
+function section(proxy: ProfileSummary, bare: ProfileSummary | undefined): string {
+  const bareLine = bare === undefined ? "" : `; bare pass-through ${perRequest(bare).toFixed(0)} µs/request`;
   return [
-    `### ${profile.scenario}: ${profile.busyMs.toFixed(0)} ms busy in a ${profile.windowMs.toFixed(0)} ms window`,
+    `### ${proxy.scenario}: proxy ${perRequest(proxy).toFixed(0)} µs/request busy (${proxy.requests} requests in ${proxy.windowMs.toFixed(0)} ms)${bareLine}`,
     "",
-    hot,
+    hotTable(proxy),
     "",
-    areas,
+    areaTable(proxy, bare),
     "",
   ].join("\n");
 }
 
 /** Self time: where the CPU was when sampled, not counting the functions it had called. */
 export function profileMarkdown(profiles: readonly ProfileSummary[], command: string): string {
+  const proxies = profiles.filter((p) => p.server === "proxy");
   return [
-    `CPU profiles of the proxy (\`node --cpu-prof\`, 1 worker, LOG_LEVEL=info) under 32-connection load, from \`${command}\`; only samples within the load window are counted; self time.`,
+    `CPU profiles (\`node --cpu-prof\`) of the proxy (1 worker, LOG_LEVEL=info) and of the bare pass-through, each alone under 32-connection load, from \`${command}\`; only samples within the load window count; self time. Profiling slows a process, so these µs are for comparing areas, not the published CPU figures.`,
     "",
-    ...profiles.map(profileSection),
+    ...proxies.map((p) =>
+      section(
+        p,
+        profiles.find((b) => b.server === "bare" && b.scenario === p.scenario),
+      ),
+    ),
   ].join("\n");
 }

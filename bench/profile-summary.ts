@@ -30,12 +30,14 @@ export interface HotSpot {
 }
 
 export interface ProfileSummary {
+  readonly server: string;
   readonly scenario: string;
+  readonly requests: number;
   readonly windowMs: number;
   readonly busyMs: number;
   readonly top: HotSpot[];
   /** Self time grouped by where the code lives: node internals, each package, each proxy folder. */
-  readonly byArea: { readonly area: string; readonly share: number }[];
+  readonly byArea: { readonly area: string; readonly share: number; readonly usPerRequest: number }[];
 }
 
 function locationOf(frame: CallFrame): string {
@@ -99,7 +101,12 @@ function add(totals: Map<string, Map<string, number>>, key: string, sub: string,
 }
 
 /** Self time by function (name + file + line) and by area, over samples within [from, to] µs. */
-export function hotSpots(scenario: string, profile: CpuProfile, from: number, to: number): ProfileSummary {
+export function hotSpots(
+  run: { server: string; scenario: string; requests: number },
+  profile: CpuProfile,
+  from: number,
+  to: number,
+): ProfileSummary {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parents = parentsOf(profile);
   const byFunction = new Map<string, number>();
@@ -117,7 +124,7 @@ export function hotSpots(scenario: string, profile: CpuProfile, from: number, to
       add(callers, key, callerOf(id, nodes, parents), micros);
   }
   return {
-    scenario,
+    ...run,
     windowMs: (to - from) / 1000,
     busyMs: busy / 1000,
     top: shares(byFunction, busy, 15).map(({ key, micros, share }) => {
@@ -125,6 +132,10 @@ export function hotSpots(scenario: string, profile: CpuProfile, from: number, to
       const caller = shares(callers.get(key) ?? new Map(), 1, 1)[0]?.key ?? "";
       return { function: fn, location, caller, selfMs: micros / 1000, share };
     }),
-    byArea: shares(byArea, busy, 12).map(({ key, share }) => ({ area: key, share })),
+    byArea: shares(byArea, busy, 30).map(({ key, micros, share }) => ({
+      area: key,
+      share,
+      usPerRequest: micros / Math.max(1, run.requests),
+    })),
   };
 }

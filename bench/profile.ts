@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runLoad, type Scenario } from "./load.js";
-import { startProxy } from "./processes.js";
+import { type Child, startBare, startProxy } from "./processes.js";
 import { hotSpots, type ProfileSummary } from "./profile-summary.js";
 
 export type { ProfileSummary };
@@ -10,31 +10,36 @@ export type { ProfileSummary };
 /** Monotonic µs: the clock V8 stamps its profile with on Linux, so load windows can be cut exactly. */
 const monotonicMicros = (): number => Number(process.hrtime.bigint() / 1000n);
 
+export type ProfiledServer = "proxy" | "bare";
+
+function start(server: ProfiledServer, upstream: string, dir: string): Promise<Child> {
+  const nodeArgs = ["--cpu-prof", "--cpu-prof-dir", dir];
+  if (server === "bare") return startBare(upstream, nodeArgs);
+  return startProxy({ upstream, logLevel: "info", workers: "1", nodeArgs });
+}
+
 /**
- * A separate proxy under `node --cpu-prof`, so that profiling never slows the measured rounds; only the
- * samples taken while the load ran are summarised (start-up and shutdown are cut off).
+ * A separate server under `node --cpu-prof`, so that profiling never slows the measured rounds; only the
+ * samples taken while the load ran are summarised (start-up and shutdown are cut off). The bare
+ * pass-through is profiled too, so that the proxy's extra cost per request can be told apart by area.
  */
-export async function profileProxy(
+export async function profileServer(
+  server: ProfiledServer,
   upstream: string,
   scenario: Scenario,
   seconds: number,
   connections: number,
 ): Promise<ProfileSummary> {
   const dir = mkdtempSync(join(tmpdir(), "llm-proxy-prof-"));
-  const proxy = await startProxy({
-    upstream,
-    logLevel: "info",
-    workers: "1",
-    nodeArgs: ["--cpu-prof", "--cpu-prof-dir", dir],
-  });
-  await runLoad(proxy.origin, scenario, connections, 1);
+  const child = await start(server, upstream, dir);
+  await runLoad(child.origin, scenario, connections, 1);
   const from = monotonicMicros();
-  await runLoad(proxy.origin, scenario, connections, seconds);
+  const { completed } = await runLoad(child.origin, scenario, connections, seconds);
   const to = monotonicMicros();
-  await proxy.stop();
+  await child.stop();
   const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
   if (file === undefined) throw new Error(`no .cpuprofile written in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
   rmSync(dir, { recursive: true, force: true });
-  return hotSpots(scenario.name, profile, from, to);
+  return hotSpots({ server, scenario: scenario.name, requests: completed }, profile, from, to);
 }

@@ -1,4 +1,5 @@
 import type { Check, Figures } from "./checks.js";
+import type { Comparison } from "./comparisons.js";
 import type { Machine } from "./machine.js";
 import type { MetricsTiming } from "./metrics-timing.js";
 import type { ProfileSummary } from "./profile-summary.js";
@@ -15,6 +16,7 @@ export interface Report {
   readonly figures: Figures;
   readonly metricsEndpoint: { single: MetricsTiming; cluster: MetricsTiming };
   readonly checks: readonly Check[];
+  readonly comparisons: readonly Comparison[];
   readonly profiles: readonly ProfileSummary[];
   /** Every phase of every round, for anyone who wants other statistics than the medians. */
   readonly samples: Samples;
@@ -68,6 +70,13 @@ function checksTable(checks: readonly Check[]): string {
   ]);
 }
 
+function comparisonTable(comparisons: readonly Comparison[]): string {
+  return table([
+    ["comparison (median of per-round ratios)", "ratio", "rounds"],
+    ...comparisons.map((c) => [c.name, `${c.ratio.toFixed(2)}×`, `${c.min.toFixed(2)}–${c.max.toFixed(2)}`]),
+  ]);
+}
+
 function metricsLine(label: string, m: MetricsTiming): string {
   return `- ${label}: median ${m.medianMs.toFixed(2)} ms, p95 ${m.p95Ms.toFixed(2)} ms over ${m.scrapes} scrapes (${m.models} models, ${m.seriesLines} series lines, ${(m.bodyBytes / 1024).toFixed(0)} KiB).`;
 }
@@ -88,6 +97,8 @@ export function markdown(report: Report): string {
     metricsLine(`WORKERS=auto (${options.autoWorkers}), aggregated over IPC`, report.metricsEndpoint.cluster),
     "",
     checksTable(report.checks),
+    "",
+    comparisonTable(report.comparisons),
     "",
     "Method:",
     "",

@@ -2,13 +2,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname } from "node:path";
 import { evaluate, type Figures } from "./checks.js";
+import { compare } from "./comparisons.js";
 import { scenarios } from "./load.js";
 import { describeMachine } from "./machine.js";
 import { methodLines } from "./method.js";
 import { timeMetrics } from "./metrics-timing.js";
 import { type RunOptions, readOptions } from "./options.js";
 import { type Child, startProxy, startSimulatorProcess } from "./processes.js";
-import { profileProxy } from "./profile.js";
+import { profileServer } from "./profile.js";
 import { profileMarkdown } from "./profile-report.js";
 import { markdown, type Report } from "./report.js";
 import { runRounds, type Samples, warmUp } from "./rounds.js";
@@ -49,10 +50,11 @@ async function measureProfiles(upstream: string, options: RunOptions) {
   if (!options.profile) return [];
   const profiles = [];
   for (const scenario of scenarios) {
-    log(`profiling the proxy, ${scenario.name}`);
-    profiles.push(
-      await profileProxy(upstream, scenario, Math.max(options.seconds, 3), options.loadConnections),
-    );
+    for (const server of ["proxy", "bare"] as const) {
+      log(`profiling ${server}, ${scenario.name}`);
+      const seconds = Math.max(options.seconds, 3);
+      profiles.push(await profileServer(server, upstream, scenario, seconds, options.loadConnections));
+    }
   }
   return profiles;
 }
@@ -82,7 +84,8 @@ async function measure(options: RunOptions): Promise<Report> {
       method: methodLines(options, cpus().length, samples.peakResetWorked),
       figures,
       metricsEndpoint: { single, cluster },
-      checks: evaluate(figures, single),
+      checks: evaluate(figures, samples.load, single),
+      comparisons: compare(samples.load),
       profiles,
       samples,
     };

@@ -83,6 +83,21 @@ function loadFigures(samples: readonly LoadSample[], scenario: string, target: T
   };
 }
 
+/** a/b for each round in which both ran: the ratio of two figures that saw the same machine noise. */
+export function pairedRatios(
+  samples: readonly LoadSample[],
+  scenario: string,
+  a: TargetName,
+  b: TargetName,
+  field: "cpuMsPerRequest" | "rps",
+): number[] {
+  const bs = of(samples, scenario, b);
+  return of(samples, scenario, a).flatMap((s) => {
+    const other = bs.find((o) => o.round === s.round);
+    return other === undefined ? [] : [s[field] / other[field]];
+  });
+}
+
 const targetNames: readonly TargetName[] = ["direct", "bare", "proxy", "proxy-warn", "proxy-auto"];
 
 export function summarise(samples: Samples, scenario: Scenario["name"]): ScenarioFigures {
