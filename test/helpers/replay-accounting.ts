@@ -129,7 +129,10 @@ export interface ReplayCase extends Accounting {
  * expected (unchanged unless `upstreamBody` says otherwise), every
  * counter against the hand calculation, and the rate-limit gauges.
  */
-export async function expectFaithfulReplay(replay: ReplayStack, c: ReplayCase): Promise<Scrape> {
+export async function expectFaithfulReplay(
+  replay: ReplayStack,
+  c: ReplayCase,
+): Promise<{ before: Scrape; after: Scrape }> {
   const transcript = loadTranscript(c.name);
   const sent = c.requestBody ?? transcript.request.body;
   const { result, before, after } = await measured(replay.stack, () =>
@@ -142,5 +145,5 @@ export async function expectFaithfulReplay(replay: ReplayStack, c: ReplayCase): 
   expectAccounting(before, after, c);
   if (c.limits === undefined) expectRateLimitsUntouched(before, after, c.model);
   else expectRateLimits(after, c.model, c.limits);
-  return after;
+  return { before, after };
 }

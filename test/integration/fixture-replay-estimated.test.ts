@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadTranscript, requestJson, responseBytes } from "../helpers/fixtures.js";
+import { loadTranscript } from "../helpers/fixtures.js";
 import { seriesValue } from "../helpers/metrics.js";
-import {
-  type Accounting,
-  expectAccounting,
-  expectMeaningfulHeaders,
-  expectRateLimits,
-  expectRateLimitsUntouched,
-  measured,
-  type RateLimitValues,
-} from "../helpers/replay-accounting.js";
-import { type ReplayStack, sendThroughProxy, startReplayStack } from "../helpers/replay-upstream.js";
+import { expectFaithfulReplay, type ReplayCase, type Scrape } from "../helpers/replay-accounting.js";
+import { type ReplayStack, startReplayStack } from "../helpers/replay-upstream.js";
 
 let replay: ReplayStack;
 beforeAll(async () => {
@@ -18,9 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => replay.close());
 
-interface Case extends Omit<Accounting, "stream" | "estimated"> {
-  readonly name: string;
-  readonly limits?: RateLimitValues;
+interface Case extends Omit<ReplayCase, "stream" | "estimated"> {
   /** The proxy asks for include_usage itself (chat without stream_options); the replay ignores it. */
   readonly injected: boolean;
   /** What the upstream really billed, from an independent record (see each case). */
@@ -95,30 +85,30 @@ const cases: Case[] = [
 
 const injection = '"stream_options":{"include_usage":true},';
 
+/** The client's body with include_usage spliced in after the opening brace, every other byte kept. */
+function withInjection(name: string): string {
+  const sent = loadTranscript(name).request.body ?? "";
+  const spliced = `{${injection}${sent.slice(1)}`;
+  expect(JSON.parse(spliced)).toEqual({ ...JSON.parse(sent), stream_options: { include_usage: true } });
+  return spliced;
+}
+
+function expectWithinTenPercent(before: Scrape, after: Scrape, c: Case): void {
+  const moved = (type: string) =>
+    seriesValue(after, "llm_tokens_total", { model: c.model, type }) -
+    seriesValue(before, "llm_tokens_total", { model: c.model, type });
+  expect(Math.abs(moved("prompt") - c.real.prompt)).toBeLessThanOrEqual(0.1 * c.real.prompt);
+  expect(Math.abs(moved("completion") - c.real.completion)).toBeLessThanOrEqual(0.1 * c.real.completion);
+}
+
 describe("streams without usage: the bytes pass unchanged and the tokens are estimated", () => {
   it.each(cases)("$name", async (c) => {
-    const transcript = loadTranscript(c.name);
-    const sent = transcript.request.body ?? "";
-    const { result, before, after } = await measured(replay.stack, () =>
-      sendThroughProxy(replay.stack, c.name),
-    );
-    expect(result.status).toBe(200);
-    expect(result.bytes.equals(responseBytes(transcript))).toBe(true);
-    expectMeaningfulHeaders(transcript.response.headers, result.headers);
-    const upstreamBody = replay.upstream.lastRequest?.body.toString();
-    expect(upstreamBody).toBe(c.injected ? `{${injection}${sent.slice(1)}` : sent);
-    expect(JSON.parse(upstreamBody ?? "")).toEqual(
-      c.injected
-        ? { ...requestJson(transcript), stream_options: { include_usage: true } }
-        : requestJson(transcript),
-    );
-    expectAccounting(before, after, { ...c, stream: true, estimated: true });
-    const moved = (type: string) =>
-      seriesValue(after, "llm_tokens_total", { model: c.model, type }) -
-      seriesValue(before, "llm_tokens_total", { model: c.model, type });
-    expect(Math.abs(moved("prompt") - c.real.prompt)).toBeLessThanOrEqual(0.1 * c.real.prompt);
-    expect(Math.abs(moved("completion") - c.real.completion)).toBeLessThanOrEqual(0.1 * c.real.completion);
-    if (c.limits === undefined) expectRateLimitsUntouched(before, after, c.model);
-    else expectRateLimits(after, c.model, c.limits);
+    const { before, after } = await expectFaithfulReplay(replay, {
+      ...c,
+      stream: true,
+      estimated: true,
+      ...(c.injected ? { upstreamBody: withInjection(c.name) } : {}),
+    });
+    expectWithinTenPercent(before, after, c);
   });
 });
