@@ -21,23 +21,19 @@ const errorSeries = (changed: Map<string, number>) =>
 const inFlight = (metrics: Map<string, number>) =>
   [...metrics].filter(([key]) => key.startsWith("llm_requests_in_flight")).reduce((n, [, v]) => n + v, 0);
 
-const chat499 = (stream: boolean) => ({
-  model: "gpt-4o-mini",
-  endpoint: "chat_completions",
-  stream: String(stream),
-  code: "499",
-});
+const slowHeaders = { "x-simulator-fault": "slow_headers:30000" };
+const longStream = { "x-simulator-tokens": "400" };
 
-function startChat(body: unknown, headers: Record<string, string> = {}) {
+function start(path: string, body: unknown, headers: Record<string, string>) {
   return startRaw(stack.proxyUrl, {
-    method: "POST",
-    path: "/v1/chat/completions",
+    method: body === undefined ? "GET" : "POST",
+    path,
     headers: { ...jsonHeaders, ...headers },
-    body: JSON.stringify(body),
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
 
-/** Destroys the client's socket and waits until the simulator saw its own socket close. */
+/** Destroys the client's socket and returns how long the simulator took to see its own socket close. */
 async function abortAndWatchUpstream(destroy: () => void): Promise<number> {
   const aborts = stack.simulator.stats.clientAborts;
   const abortedAt = Date.now();
@@ -46,40 +42,54 @@ async function abortAndWatchUpstream(destroy: () => void): Promise<number> {
   return (stack.simulator.stats.lastAbortAt ?? 0) - abortedAt;
 }
 
-describe("a client that goes away", () => {
-  it("before the upstream answers aborts the upstream at once and counts 499, not an error", async () => {
-    const before = await scrape();
-    const requests = stack.simulator.stats.requests;
-    const req = startChat(chatBody("wait"), { "x-simulator-fault": "slow_headers:30000" });
-    await waitFor(() => stack.simulator.stats.requests > requests, { what: "request upstream" });
-    expect(await abortAndWatchUpstream(() => req.destroy())).toBeLessThan(1000);
-    await waitFor(async () => seriesValue(await scrape(), "llm_requests_total", chat499(false)) > 0);
-    const changed = deltas(before, await scrape());
-    expect(
-      changed.get(
-        `llm_requests_total{code="499",endpoint="chat_completions",model="gpt-4o-mini",stream="false"}`,
-      ),
-    ).toBe(1);
-    expect(errorSeries(changed)).toEqual([]);
-    expect(inFlight(await scrape())).toBe(0);
-  });
+/** Waits until the request is counted once under `series`, then checks no error was counted. */
+async function expectCounted499(before: Map<string, number>, series: string): Promise<void> {
+  await waitFor(async () => deltas(before, await scrape()).get(series) === 1, { what: series });
+  const changed = deltas(before, await scrape());
+  expect(errorSeries(changed)).toEqual([]);
+  expect(inFlight(await scrape())).toBe(0);
+}
 
-  it("mid-stream aborts the upstream at once and counts 499, not an error", async () => {
-    const before = await scrape();
-    const req = startChat(chatBody("stream", { stream: true }), { "x-simulator-tokens": "400" });
-    const reading = live(await responseOf(req));
-    await waitFor(() => reading.text().includes('"content":"'), { what: "first content chunk" });
-    expect(await abortAndWatchUpstream(() => req.destroy())).toBeLessThan(1000);
-    await waitFor(async () => seriesValue(await scrape(), "llm_requests_total", chat499(true)) > 0);
-    const changed = deltas(before, await scrape());
-    expect(
-      changed.get(
-        `llm_requests_total{code="499",endpoint="chat_completions",model="gpt-4o-mini",stream="true"}`,
-      ),
-    ).toBe(1);
-    expect(errorSeries(changed)).toEqual([]);
-    expect(inFlight(await scrape())).toBe(0);
-  });
+const waitingCases = [
+  ["chat", "/v1/chat/completions", chatBody("wait"), 'endpoint="chat_completions",model="gpt-4o-mini"'],
+  ["/ask", "/ask", { messages: [{ role: "user", content: "wait" }] }, 'endpoint="ask",model="gpt-4o-mini"'],
+  ["a pass-through", "/v1/models", undefined, 'endpoint="other",model="unknown"'],
+] as const;
+
+const streamingCases = [
+  ["chat", "/v1/chat/completions", chatBody("go", { stream: true }), '"content":"', "chat_completions"],
+  [
+    "responses",
+    "/v1/responses",
+    { model: "gpt-4o-mini", input: "go", stream: true },
+    '"delta":"',
+    "responses",
+  ],
+] as const;
+
+describe("a client that goes away", () => {
+  for (const [name, path, body, labels] of waitingCases) {
+    it(`${name}: before the upstream answers aborts the upstream at once and counts 499, not an error`, async () => {
+      const before = await scrape();
+      const requests = stack.simulator.stats.requests;
+      const req = start(path, body, slowHeaders);
+      await waitFor(() => stack.simulator.stats.requests > requests, { what: "request upstream" });
+      expect(await abortAndWatchUpstream(() => req.destroy())).toBeLessThan(1000);
+      await expectCounted499(before, `llm_requests_total{code="499",${labels},stream="false"}`);
+    });
+  }
+
+  for (const [name, path, body, firstToken, endpoint] of streamingCases) {
+    it(`${name}: mid-stream aborts the upstream at once and counts 499, not an error`, async () => {
+      const before = await scrape();
+      const req = start(path, body, longStream);
+      const reading = live(await responseOf(req));
+      await waitFor(() => reading.text().includes(firstToken), { what: "first content chunk" });
+      expect(await abortAndWatchUpstream(() => req.destroy())).toBeLessThan(1000);
+      const series = `llm_requests_total{code="499",endpoint="${endpoint}",model="gpt-4o-mini",stream="true"}`;
+      await expectCounted499(before, series);
+    });
+  }
 
   it("while still sending its body is counted 499 and never reaches the upstream", async () => {
     const before = await scrape();
@@ -145,7 +155,8 @@ describe("a client that leaves after the usage was reported", () => {
       await waitFor(() => reading.text().includes('"total_tokens":18'), { what: "usage chunk" });
       req.destroy();
       await waitFor(() => upstream.closed() === 1, { what: "upstream request closed" });
-      await waitFor(async () => seriesValue(await scrape(held), "llm_requests_total", chat499(true)) === 1);
+      const series = { model: "gpt-4o-mini", endpoint: "chat_completions", stream: "true", code: "499" };
+      await waitFor(async () => seriesValue(await scrape(held), "llm_requests_total", series) === 1);
       const metrics = await scrape(held);
       expect(seriesValue(metrics, "llm_tokens_total", { model: "gpt-4o-mini", type: "prompt" })).toBe(11);
       expect(seriesValue(metrics, "llm_tokens_total", { model: "gpt-4o-mini", type: "completion" })).toBe(7);
