@@ -81,6 +81,13 @@ async function slowStack(): Promise<Stack> {
   return stack;
 }
 
+/**
+ * What shutdown does with new work: the listening socket closes at once, so a new connection is refused,
+ * and a request already on an open connection gets /readyz 503 with `Connection: close`. A refused
+ * connection is retried elsewhere by load balancers and by the OpenAI SDKs (which retry connection
+ * errors, https://github.com/openai/openai-node#retries), while a request accepted now could outlive the
+ * grace period.
+ */
 describe("proxy.shutdown(graceMs) with a slow stream in flight", () => {
   it("turns /readyz to 503 at once, refuses new connections, and resolves after the stream's [DONE]", async () => {
     const stack = await slowStack();
