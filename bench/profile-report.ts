@@ -2,7 +2,7 @@ import type { ProfileSummary } from "./profile-summary.js";
 import { table } from "./report.js";
 
 const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
-const perRequest = (p: ProfileSummary): number => (p.busyMs * 1000) / Math.max(1, p.requests);
+const perRequest = (p: ProfileSummary): number => (p.cpuMs * 1000) / Math.max(1, p.requests);
 
 function hotTable(profile: ProfileSummary): string {
   return table([
@@ -27,9 +27,9 @@ function areaTable(proxy: ProfileSummary, bare: ProfileSummary | undefined): str
 }
 
 function section(proxy: ProfileSummary, bare: ProfileSummary | undefined): string {
-  const bareLine = bare === undefined ? "" : `; bare pass-through ${perRequest(bare).toFixed(0)} µs/request`;
+  const bareLine = bare === undefined ? "" : `; bare pass-through ${perRequest(bare).toFixed(0)} µs`;
   return [
-    `### ${proxy.scenario}: proxy ${perRequest(proxy).toFixed(0)} µs/request busy (${proxy.requests} requests in ${proxy.windowMs.toFixed(0)} ms)${bareLine}`,
+    `### ${proxy.scenario}: CPU per request under the profiler: proxy ${perRequest(proxy).toFixed(0)} µs (${proxy.requests} requests in ${proxy.windowMs.toFixed(0)} ms)${bareLine}`,
     "",
     hotTable(proxy),
     "",
@@ -42,7 +42,7 @@ function section(proxy: ProfileSummary, bare: ProfileSummary | undefined): strin
 export function profileMarkdown(profiles: readonly ProfileSummary[], command: string): string {
   const proxies = profiles.filter((p) => p.server === "proxy");
   return [
-    `CPU profiles (\`node --cpu-prof\`) of the proxy (1 worker, LOG_LEVEL=info) and of the bare pass-through, each alone under 32-connection load, from \`${command}\`; only samples within the load window count; self time. Profiling slows a process, so these µs are for comparing areas, not the published CPU figures.`,
+    `CPU profiles (\`node --cpu-prof\`) of the proxy (1 worker, LOG_LEVEL=info) and of the bare pass-through, each alone under 32-connection load, from \`${command}\`; only samples within the load window count; self time. An area's µs per request is its share of the samples times the process's CPU time over the window (from /proc). Profiling slows a process, so these µs are for comparing areas, not the published CPU figures.`,
     "",
     ...proxies.map((p) =>
       section(

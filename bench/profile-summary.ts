@@ -33,6 +33,8 @@ export interface ProfileSummary {
   readonly server: string;
   readonly scenario: string;
   readonly requests: number;
+  /** User + system CPU of the process over the window, from /proc, profiler included. */
+  readonly cpuMs: number;
   readonly windowMs: number;
   readonly busyMs: number;
   readonly top: HotSpot[];
@@ -102,7 +104,7 @@ function add(totals: Map<string, Map<string, number>>, key: string, sub: string,
 
 /** Self time by function (name + file + line) and by area, over samples within [from, to] µs. */
 export function hotSpots(
-  run: { server: string; scenario: string; requests: number },
+  run: { server: string; scenario: string; requests: number; cpuMs: number },
   profile: CpuProfile,
   from: number,
   to: number,
@@ -132,10 +134,11 @@ export function hotSpots(
       const caller = shares(callers.get(key) ?? new Map(), 1, 1)[0]?.key ?? "";
       return { function: fn, location, caller, selfMs: micros / 1000, share };
     }),
-    byArea: shares(byArea, busy, 30).map(({ key, micros, share }) => ({
+    byArea: shares(byArea, busy, 30).map(({ key, share }) => ({
       area: key,
       share,
-      usPerRequest: micros / Math.max(1, run.requests),
+      // The sampled share of the measured CPU time: sampling is on a wall clock, CPU time is not.
+      usPerRequest: (share * run.cpuMs * 1000) / Math.max(1, run.requests),
     })),
   };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runLoad, type Scenario } from "./load.js";
+import { cpuSeconds } from "./proc-stats.js";
 import { type Child, startBare, startProxy } from "./processes.js";
 import { hotSpots, type ProfileSummary } from "./profile-summary.js";
 
@@ -22,6 +23,8 @@ function start(server: ProfiledServer, upstream: string, dir: string): Promise<C
  * A separate server under `node --cpu-prof`, so that profiling never slows the measured rounds; only the
  * samples taken while the load ran are summarised (start-up and shutdown are cut off). The bare
  * pass-through is profiled too, so that the proxy's extra cost per request can be told apart by area.
+ * The process's CPU time over the same window comes from /proc: the profiler samples on a wall clock,
+ * so on a busy machine its "busy" time includes time spent waiting for a CPU.
  */
 export async function profileServer(
   server: ProfiledServer,
@@ -33,13 +36,15 @@ export async function profileServer(
   const dir = mkdtempSync(join(tmpdir(), "llm-proxy-prof-"));
   const child = await start(server, upstream, dir);
   await runLoad(child.origin, scenario, connections, 1);
+  const cpuBefore = cpuSeconds([child.pid]);
   const from = monotonicMicros();
   const { completed } = await runLoad(child.origin, scenario, connections, seconds);
   const to = monotonicMicros();
+  const cpuMs = (cpuSeconds([child.pid]) - cpuBefore) * 1000;
   await child.stop();
   const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
   if (file === undefined) throw new Error(`no .cpuprofile written in ${dir}`);
   const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
   rmSync(dir, { recursive: true, force: true });
-  return hotSpots({ server, scenario: scenario.name, requests: completed }, profile, from, to);
+  return hotSpots({ server, scenario: scenario.name, requests: completed, cpuMs }, profile, from, to);
 }
