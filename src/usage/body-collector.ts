@@ -36,9 +36,23 @@ export function createBodyCollector(): BodyCollector {
     finish() {
       const bytes = Buffer.concat(chunks);
       chunks = [];
-      if (truncated) return { json: undefined, usage: usageFromTail(bytes) };
+      const usage = usageFromTail(bytes.subarray(Math.max(0, bytes.length - tailBytes)));
+      if (truncated) return { json: undefined, usage };
+      // Found in the tail: the whole body is parsed only if someone asks (/ask does; metering does not).
+      if (usage !== undefined) return withLazyJson(bytes, usage);
       const json = parseObject(bytes.toString("utf8"));
       return { json, usage: json?.usage };
+    },
+  };
+}
+
+function withLazyJson(bytes: Buffer, usage: unknown): CollectedBody {
+  let json: Json | undefined;
+  return {
+    usage,
+    get json() {
+      json ??= parseObject(bytes.toString("utf8"));
+      return json;
     },
   };
 }
@@ -60,9 +74,11 @@ function usageFromTail(bytes: Buffer): unknown {
   const text = bytes.toString("utf8");
   const key = text.lastIndexOf('"usage"');
   if (key < 0) return undefined;
-  const open = text.indexOf("{", key);
-  const end = open < 0 ? -1 : matchingBrace(text, open);
-  return end < 0 ? undefined : parseObject(text.slice(open, end + 1));
+  // Only `"usage": {` is a usage object; `"usage": null` must not borrow the next object in the body.
+  const open = /^"usage"\s*:\s*\{/.exec(text.slice(key, key + 64))?.[0].length;
+  if (open === undefined) return undefined;
+  const end = matchingBrace(text, key + open - 1);
+  return end < 0 ? undefined : parseObject(text.slice(key + open - 1, end + 1));
 }
 
 function matchingBrace(text: string, open: number): number {
