@@ -79,12 +79,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return refuse(endpoint, unauthorized())(c);
   };
   for (const path of ["/healthz", "/readyz", "/metrics"]) {
-    app.all(path, (c) => refuse("other", methodNotAllowed(c.req.method))(c));
+    app.all(path, (c) => refuse("other", methodNotAllowed(c.req.method, "GET"))(c));
   }
   app.use("/v1/*", requireClientKey("other"));
   app.use("/ask", requireClientKey("ask"));
   app.post("/ask", node(createAskHandler(metered, deps.defaultModel)));
-  app.all("/ask", (c) => refuse("ask", methodNotAllowed(c.req.method))(c));
+  app.all("/ask", (c) => refuse("ask", methodNotAllowed(c.req.method, "POST"))(c));
   for (const route of meteredRoutes) app.post(route.path, node(createMeteredHandler(metered, route)));
   app.all("/v1/*", node(createPassThroughHandler(metered)));
   app.notFound((c) => refuse("other", notFound())(c));

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Endpoint, Usage } from "../usage/types.js";
 import type { ErrorType, MetricDefinitions } from "./definitions.js";
@@ -146,7 +147,8 @@ function createMeter(ctx: MeterContext): RequestMeter {
       if (errorType !== undefined) s.error(errorType).inc();
       ctx.overhead.observe(overheadMs / 1000);
       ctx.onFinish?.({
-        requestId,
+        // Requests refused before the upstream have no x-request-id; the log still needs a handle.
+        requestId: requestId ?? randomUUID(),
         model,
         endpoint: ctx.endpoint,
         stream,

@@ -15,6 +15,8 @@ export interface ProxyErrorOptions {
   /** The `type` label of llm_errors_total this failure is counted under. */
   readonly metric: ErrorType;
   readonly cause?: unknown;
+  /** For 405: the methods the path does take (RFC 9110 §15.5.6 requires an Allow header). */
+  readonly allow?: string;
 }
 
 /**
@@ -27,14 +29,16 @@ export class ProxyError extends Error {
   readonly status: number;
   readonly type: OpenAiErrorType;
   readonly metric: ErrorType;
+  readonly allow: string | undefined;
 
-  constructor({ code, status, message, type, metric, cause }: ProxyErrorOptions) {
+  constructor({ code, status, message, type, metric, cause, allow }: ProxyErrorOptions) {
     super(message, { cause });
     this.name = "ProxyError";
     this.code = code;
     this.status = status;
     this.type = type;
     this.metric = metric;
+    this.allow = allow;
   }
 
   toBody(): string {
@@ -56,8 +60,15 @@ export const missingModel = (): ProxyError =>
 export const bodyTooLarge = (limit: number): ProxyError =>
   invalid("request_too_large", 413, `The request body exceeds the proxy's limit of ${limit} bytes.`);
 
-export const methodNotAllowed = (method: string): ProxyError =>
-  invalid("method_not_allowed", 405, `Method ${method} is not allowed on this path.`);
+export const methodNotAllowed = (method: string, allow: string): ProxyError =>
+  new ProxyError({
+    code: "method_not_allowed",
+    status: 405,
+    message: `Method ${method} is not allowed on this path; use ${allow}.`,
+    type: "invalid_request_error",
+    metric: "invalid_request",
+    allow,
+  });
 
 export const notFound = (): ProxyError =>
   invalid("not_found", 404, "Unknown path. The proxy serves /v1/*, /ask, /metrics, /healthz and /readyz.");

@@ -21,7 +21,7 @@ export function sendJson(
 }
 
 export function sendError(res: ServerResponse, error: ProxyError): void {
-  const headers: Record<string, string> = error.status === 405 ? { allow: "POST" } : {};
+  const headers: Record<string, string> = error.allow === undefined ? {} : { allow: error.allow };
   // A refused body was not read to its end; closing lets the client stop sending it.
   if (error.status === 413) headers.connection = "close";
   sendJson(res, error.status, error.toBody(), headers);

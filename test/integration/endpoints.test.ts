@@ -126,6 +126,16 @@ describe("operations endpoints", () => {
     expect(await metrics.text()).toContain("# TYPE llm_requests_total counter");
   });
 
+  it("a wrong method gets 405 with the Allow header RFC 9110 asks for", async () => {
+    const metrics = await fetch(`${stack.proxyUrl}/metrics`, { method: "POST" });
+    expect(metrics.status).toBe(405);
+    expect(metrics.headers.get("allow")).toBe("GET");
+    const ask = await fetch(`${stack.proxyUrl}/ask`);
+    expect(ask.status).toBe(405);
+    expect(ask.headers.get("allow")).toBe("POST");
+    expect(((await ask.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
+  });
+
   it("promtool check metrics finds nothing to say about the llm_* metrics", async () => {
     await client.chat.completions.create({
       model: "gpt-4o-mini",
