@@ -6,7 +6,7 @@ export function methodLines(options: RunOptions, autoWorkers: number, peakResetW
     ? "VmHWM from /proc/<pid>/status, reset (clear_refs 5) before each 32-connection phase; the highest over rounds and both scenarios"
     : "VmHWM from /proc/<pid>/status (could not be reset here, so a lifetime peak)";
   return [
-    "Every server is its own process from the built dist/: the OpenAI simulator (dist/simulator/main.js, no artificial latency), the proxy (dist/main.js) and a bare pass-through written for the benchmark (bench/bare-pass-through.ts: node:http in, one undici Agent out, no parsing, no metrics, no logging), the last two in front of the same simulator.",
+    "Every server is its own process from the built dist/: the OpenAI simulator (dist/simulator/main.js, no artificial latency), the proxy (dist/main.js) and a bare pass-through written for the benchmark (bench/bare-pass-through.ts: the proxy's own transport, i.e. node:http in, the request body buffered, one undici keep-alive Agent out, upstream chunks written on as they arrive, and nothing else: no parsing, no metrics, no logging, no router), the last two in front of the same simulator.",
     "The proxy runs as shipped, with the default LOG_LEVEL=info, its access log written to /dev/null; a second proxy at LOG_LEVEL=warn and a third with WORKERS=auto " +
       `(${autoWorkers} node:cluster workers) run in the same rounds.`,
     "Requests: POST /v1/chat/completions for gpt-4o-mini with `x-simulator-tokens: 20`, so every answer has exactly 20 content pieces; stream-20 sets stream: true without stream_options, so the proxy takes its usual path of asking the upstream for usage and stripping that chunk.",
