@@ -23,7 +23,8 @@ export interface Report {
 }
 
 export function table(rows: readonly (readonly string[])[]): string {
-  const widths = (rows[0] ?? []).map((_, col) => Math.max(...rows.map((row) => (row[col] ?? "").length)));
+  // Markdown wants at least three dashes under each header.
+  const widths = (rows[0] ?? []).map((_, col) => Math.max(3, ...rows.map((row) => (row[col] ?? "").length)));
   const line = (row: readonly string[]) =>
     `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ")} |`;
   const [head = [], ...body] = rows;
