@@ -157,12 +157,15 @@ export function createMetricDefinitions({
       name: ratelimitRemainingName,
       help: "Upstream rate-limit headroom left, from x-ratelimit-remaining-* (requests or tokens).",
       labelNames: ["model", "resource"],
+      // Workers share one upstream budget: the group's headroom is the lowest any worker saw, not a sum.
+      aggregator: "min",
       registers,
     }),
     ratelimitLimit: new Gauge({
       name: ratelimitLimitName,
       help: "Upstream rate limit, from x-ratelimit-limit-* (requests or tokens per window).",
       labelNames: ["model", "resource"],
+      aggregator: "max",
       registers,
     }),
   };
