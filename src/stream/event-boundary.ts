@@ -1,5 +1,6 @@
 const lf = 0x0a;
 const cr = 0x0d;
+const lfLf = Buffer.from("\n\n");
 
 /**
  * Length of the line terminator at `i` (CRLF, LF or CR), 0 when there is none, and -1 when a CR is the
@@ -18,7 +19,12 @@ function terminatorAt(buf: Uint8Array, i: number): number {
  * Index just past the blank line that ends the first complete event at or after `from`, or -1 when the
  * buffer holds no complete event yet.
  */
-export function findEventEnd(buf: Uint8Array, from: number): number {
+export function findEventEnd(buf: Buffer, from: number): number {
+  // OpenAI frames with LF only: a native search serves that case, the byte loop the rest.
+  if (buf.indexOf(cr, from) < 0) {
+    const at = buf.indexOf(lfLf, from);
+    return at < 0 ? -1 : at + 2;
+  }
   for (let i = from; i < buf.length; i++) {
     const first = terminatorAt(buf, i);
     if (first === 0) continue;
