@@ -1,7 +1,6 @@
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAdaptorServer } from "@hono/node-server";
-import { createApp } from "./app.js";
+import { createRequestListener } from "./app.js";
 import type { Config } from "./config/config.js";
 import { createLogger, type Logger, logRequest } from "./logging/logger.js";
 import { createModelLabeler } from "./metrics/model-labels.js";
@@ -50,7 +49,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   const upstream = createUpstream(config);
   let ready = true;
-  const app = createApp({
+  const listener = createRequestListener({
     upstream,
     recorder,
     registry: metrics.registry,
@@ -62,11 +61,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     isReady: () => ready,
     onInternalError: (err) => logger.error({ err }, "internal error"),
   });
-  const server = createAdaptorServer({
-    fetch: app.fetch,
-    overrideGlobalObjects: false,
-    autoCleanupIncoming: false,
-  }) as Server;
+  const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;

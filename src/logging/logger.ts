@@ -8,12 +8,15 @@ export type { Logger };
  * JSON lines on stdout. Records are built field by field from what the proxy measured, so neither
  * message content nor a key can reach a line; nothing logs a request's headers or body, so no redaction
  * pass is needed (it cost 2% of the proxy's CPU under load: bench/results/profile.md).
- * Lines are written asynchronously: a synchronous write per request was the proxy's largest single
- * JavaScript cost in the same profile. pino flushes the buffer when the process exits.
+ * Lines are buffered and written in batches of 8 KiB, or every 250 ms when traffic is light: one write
+ * per request went through libuv's thread pool each time and cost 9% (plain) to 17% (streams) of the
+ * proxy's CPU under load (LOG_LEVEL=warn ÷ info in bench/results/latest.md). pino flushes the buffer
+ * when the process exits.
  */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   const options = { level, base: { service: "llm-proxy" } };
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  const stdout = () => pino.destination({ dest: 1, sync: false, minLength: 8 * 1024, periodicFlush: 250 });
+  return pino(options, destination ?? stdout());
 }
 
 /** One access-log line per request, as issue #6 lists its fields. */

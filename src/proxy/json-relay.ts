@@ -13,9 +13,11 @@ export function createJsonRelay({ extractor, meter, parsed, estimator }: RelayCo
     addOverhead: (ms) => meter.addOverhead(ms),
     settle(complete) {
       if (!complete) return;
-      const { json, usage } = collector.finish();
-      const reported = extractor.fromBody({ usage });
+      const body = collector.finish();
+      const reported = extractor.fromBody({ usage: body.usage });
       if (reported !== undefined) return meter.usage(reported);
+      // `json` parses the whole body on first access: only an estimate needs it.
+      const json = estimator === undefined ? undefined : body.json;
       if (estimator !== undefined && json !== undefined) {
         meter.usage(estimator.estimate(parsed.model, parsed.json, extractor.textOfBody(json)), {
           estimated: true,
