@@ -26,9 +26,12 @@ export interface UpstreamAuth {
   readonly replaceClientCredentials: boolean;
 }
 
+// Almost every request says just one of these, which names no other header: no set to build.
+const plainConnection = /^\s*(?:keep-alive|close)\s*$/i;
+
 function connectionTokens(headers: IncomingHttpHeaders): Set<string> | undefined {
   const value = headers.connection;
-  if (value === undefined) return undefined;
+  if (value === undefined || plainConnection.test(value)) return undefined;
   return new Set(value.split(",").map((token) => token.trim().toLowerCase()));
 }
 

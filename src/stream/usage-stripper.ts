@@ -22,11 +22,12 @@ function withoutSpan(buf: Buffer, at: number, length: number): Buffer {
  * the final usage-only chunk whose `choices` is empty (see fixtures 10-13 and 51).
  */
 export function rewriteEvent(event: Buffer): Buffer | undefined {
-  if (event.includes(emptyChoices) && usageObject.test(event.toString("latin1"))) return undefined;
+  // Most events are content chunks: one native search finds their field and settles them.
   const after = event.indexOf(usageNullAfter);
   if (after >= 0) return withoutSpan(event, after, usageNullAfter.length);
   const before = event.indexOf(usageNullBefore);
   if (before >= 0) return withoutSpan(event, before, usageNullBefore.length);
+  if (event.includes(emptyChoices) && usageObject.test(event.toString("latin1"))) return undefined;
   return event;
 }
 
