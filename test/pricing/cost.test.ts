@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { computeCostUsd } from "../../src/pricing/cost.js";
 import { createPriceTable } from "../../src/pricing/price-table.js";
 import type { ModelPrice } from "../../src/pricing/types.js";
-import type { Usage } from "../../src/usage/types.js";
+import { usageOf } from "../helpers/stream-helpers.js";
 
 const table = createPriceTable();
 const priceOf = (model: string): ModelPrice => {
@@ -11,17 +11,7 @@ const priceOf = (model: string): ModelPrice => {
   if (price === undefined) throw new Error(`no price for ${model}`);
   return price;
 };
-const usage = (
-  promptTokens: number,
-  completionTokens: number,
-  cachedTokens = 0,
-  reasoningTokens = 0,
-): Usage => ({
-  promptTokens,
-  completionTokens,
-  cachedTokens,
-  reasoningTokens,
-});
+const usage = usageOf;
 
 describe("computeCostUsd", () => {
   it("bills cached prompt tokens at the cached rate (gpt-4.1, fixture 06-like)", () => {

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createSseTap } from "../../src/stream/sse-tap.js";
-import { createUsageStripper } from "../../src/stream/usage-stripper.js";
 import { chatExtractor } from "../../src/usage/chat.js";
 import type { Usage } from "../../src/usage/types.js";
+import { stripAll } from "../helpers/stream-helpers.js";
 
 /** Text that exercises the decoder: ASCII, 2- and 3-byte characters, emoji (4 bytes), escapes. */
 const content = fc.oneof(
@@ -124,19 +124,6 @@ describe("the SSE tap, on random streams split at random boundaries", () => {
   }, 120_000);
 });
 
-/** Feeds the stripper the chunks and joins all it lets through. */
-function strip(chunks: readonly Buffer[]): Buffer {
-  const stripper = createUsageStripper();
-  const out: Buffer[] = [];
-  for (const chunk of chunks) {
-    const bytes = stripper.push(chunk);
-    if (bytes !== undefined) out.push(bytes);
-  }
-  const rest = stripper.flush();
-  if (rest !== undefined) out.push(rest);
-  return Buffer.concat(out);
-}
-
 const noComments = (framing: Framing): Framing => ({ ...framing, comments: false });
 
 describe("the usage stripper, on random streams split at random boundaries", () => {
@@ -153,7 +140,7 @@ describe("the usage stripper, on random streams split at random boundaries", () 
           asked.push(JSON.stringify({ id: "chatcmpl-1", choices: [], usage }));
           const expected = frame([...plain, "[DONE]"], noComments(framing));
           const sent = frame([...asked, "[DONE]"], noComments(framing));
-          const stripped = strip(chunksOf(sent, cuts, cutTricky));
+          const stripped = stripAll(chunksOf(sent, cuts, cutTricky));
           expect(stripped.toString("utf8")).not.toContain('"usage"');
           expect(stripped.equals(expected)).toBe(true);
         },
@@ -166,7 +153,7 @@ describe("the usage stripper, on random streams split at random boundaries", () 
     fc.assert(
       fc.property(streamArb, cutsArb, ({ deltas, framing }, { cuts, cutTricky }) => {
         const sent = frame([...deltas.map(chunkData), "[DONE]"], framing);
-        expect(strip(chunksOf(sent, cuts, cutTricky)).equals(sent)).toBe(true);
+        expect(stripAll(chunksOf(sent, cuts, cutTricky)).equals(sent)).toBe(true);
       }),
       { numRuns: 200 },
     );

@@ -1,23 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { findEventEnd } from "../../src/stream/event-boundary.js";
-import { createUsageStripper, rewriteEvent } from "../../src/stream/usage-stripper.js";
+import { rewriteEvent } from "../../src/stream/usage-stripper.js";
+import { stripAll } from "../helpers/stream-helpers.js";
 
 const fixtures = new URL("../../../shared/fixtures/openai/", import.meta.url);
 const readSse = (name: string): Buffer => readFileSync(new URL(`${name}.sse`, fixtures));
-
-/** Feeds the stripper the given chunks and joins what it lets through. */
-function strip(chunks: Buffer[]): Buffer {
-  const stripper = createUsageStripper();
-  const out: Buffer[] = [];
-  for (const chunk of chunks) {
-    const bytes = stripper.push(chunk);
-    if (bytes !== undefined) out.push(bytes);
-  }
-  const rest = stripper.flush();
-  if (rest !== undefined) out.push(rest);
-  return Buffer.concat(out);
-}
 
 const dataOf = (stream: string): string[] =>
   stream
@@ -35,7 +23,7 @@ describe("usage stripper on the recorded OpenAI streams", () => {
     "51_legacy_completions_stream_include_usage",
   ])("%s: every chunk loses only its usage field, the usage-only chunk goes, [DONE] stays", (name) => {
     const original = readSse(name);
-    const stripped = strip([original]).toString("utf8");
+    const stripped = stripAll([original]).toString("utf8");
     const before = dataOf(original.toString("utf8"));
     const after = dataOf(stripped);
     expect(after).toHaveLength(before.length - 1);
@@ -54,28 +42,28 @@ describe("usage stripper on the recorded OpenAI streams", () => {
     "18_chat_stream_gpt-4o-mini_parallel_tool_calls_no_usage",
   ])("%s: a stream with nothing to strip passes byte for byte", (name) => {
     const original = readSse(name);
-    expect(strip([original]).equals(original)).toBe(true);
+    expect(stripAll([original]).equals(original)).toBe(true);
   });
 
   it("gives the same bytes whatever the chunk boundaries (split at every byte position)", () => {
     const original = readSse("12_chat_stream_gpt-4o-mini_include_usage");
-    const whole = strip([original]);
+    const whole = stripAll([original]);
     for (let at = 0; at <= original.length; at++) {
-      const split = strip([original.subarray(0, at), original.subarray(at)]);
+      const split = stripAll([original.subarray(0, at), original.subarray(at)]);
       expect(split.equals(whole), `split at byte ${at}`).toBe(true);
     }
-    const byteByByte = strip([...original].map((byte) => Buffer.from([byte])));
+    const byteByByte = stripAll([...original].map((byte) => Buffer.from([byte])));
     expect(byteByByte.equals(whole)).toBe(true);
   });
 
   it("keeps CRLF framing and multi-byte characters intact", () => {
     const lf = readSse("17_chat_stream_gpt-4o-mini_n2_include_usage").toString("utf8");
     const crlf = Buffer.from(lf.replace(/\n/g, "\r\n").replace('"content":"', '"content":"日本 é 🚀 '));
-    const whole = strip([crlf]);
+    const whole = stripAll([crlf]);
     expect(whole.toString("utf8")).toContain("日本 é 🚀 ");
     expect(whole.toString("utf8")).not.toMatch(/"usage"|[^\r]\n/);
     for (let at = 0; at <= crlf.length; at += 31) {
-      expect(strip([crlf.subarray(0, at), crlf.subarray(at)]).equals(whole), `split at ${at}`).toBe(true);
+      expect(stripAll([crlf.subarray(0, at), crlf.subarray(at)]).equals(whole), `split at ${at}`).toBe(true);
     }
   });
 
@@ -88,7 +76,7 @@ describe("usage stripper on the recorded OpenAI streams", () => {
     const stream = Buffer.from(
       'data: {"id":"a","choices":[{"delta":{}}],"usage":null}\n\ndata: {"id":"b","choices":[],"usage":null}',
     );
-    expect(strip([stream]).toString()).toBe(
+    expect(stripAll([stream]).toString()).toBe(
       'data: {"id":"a","choices":[{"delta":{}}]}\n\ndata: {"id":"b","choices":[]}',
     );
   });

@@ -5,18 +5,9 @@ import type { UsageExtractor } from "../../src/usage/extractor.js";
 import { responsesExtractor } from "../../src/usage/responses.js";
 import type { Usage } from "../../src/usage/types.js";
 import { observeChunks, randomChunks, sseBytes } from "../helpers/fixtures.js";
+import { usageOf } from "../helpers/stream-helpers.js";
 
-const usage = (
-  promptTokens: number,
-  completionTokens: number,
-  cachedTokens = 0,
-  reasoningTokens = 0,
-): Usage => ({
-  promptTokens,
-  completionTokens,
-  cachedTokens,
-  reasoningTokens,
-});
+const usage = usageOf;
 
 interface StreamCase {
   readonly name: string;
