@@ -56,4 +56,9 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
-await main();
+// A port in use or an unreadable PRICES_FILE ends start-up with one line, not a stack trace.
+await main().catch((err: unknown) => {
+  const { code, message } = err as { code?: string; message?: string };
+  process.stderr.write(`llm-proxy: cannot start: ${code ?? ""} ${message ?? String(err)}\n`);
+  process.exit(1);
+});

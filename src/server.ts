@@ -62,7 +62,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     onInternalError: (err) => logger.error({ err }, "internal error"),
   });
   const server = createServer(listener);
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   return {
