@@ -18,7 +18,7 @@ import {
   withIncludeUsage,
 } from "./request-body.js";
 import { sendError } from "./send.js";
-import { errorTypeForStatus } from "./status-errors.js";
+import { finishRelayed } from "./status-errors.js";
 import { createStreamRelay } from "./stream-relay.js";
 
 export interface MeteredRoute {
@@ -90,9 +90,7 @@ async function relayResponse(
   meter.addOverhead(performance.now() - started);
   const outcome = await relayBody(response.body, res, hooks);
   hooks.settle(outcome === "complete");
-  if (outcome === "client_gone") meter.finish(clientClosedStatus);
-  else if (outcome === "upstream_broke") meter.finish(status, "stream_interrupted");
-  else meter.finish(status, errorTypeForStatus(status));
+  finishRelayed(meter, outcome, status);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -3,10 +3,10 @@ import type { Recorder } from "../metrics/recorder.js";
 import { type ExchangeRequest, sendUpstream, type UpstreamDeps } from "./exchange.js";
 import { clientResponseHeaders } from "./headers.js";
 import { failBeforeResponse, type NodeHandler } from "./metered-handler.js";
-import { bodyTooLarge, clientClosedStatus, notFound } from "./proxy-error.js";
+import { bodyTooLarge, notFound } from "./proxy-error.js";
 import { limitBody } from "./read-body.js";
 import { relayBody } from "./relay.js";
-import { errorTypeForStatus } from "./status-errors.js";
+import { finishRelayed } from "./status-errors.js";
 
 export interface PassThroughDeps extends UpstreamDeps {
   readonly recorder: Recorder;
@@ -47,9 +47,7 @@ export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
       );
       meter.addOverhead(performance.now() - started);
       const outcome = await relayBody(response.body, res, relayAsIs(meter));
-      if (outcome === "client_gone") meter.finish(clientClosedStatus);
-      else if (outcome === "upstream_broke") meter.finish(response.statusCode, "stream_interrupted");
-      else meter.finish(response.statusCode, errorTypeForStatus(response.statusCode));
+      finishRelayed(meter, outcome, response.statusCode);
     } catch (err) {
       failBeforeResponse(res, meter, err, deps.onInternalError);
     }

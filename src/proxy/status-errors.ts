@@ -1,4 +1,7 @@
 import type { ErrorType } from "../metrics/definitions.js";
+import type { RequestMeter } from "../metrics/recorder.js";
+import { clientClosedStatus } from "./proxy-error.js";
+import type { RelayOutcome } from "./relay.js";
 
 /** How an upstream status counts in llm_errors_total; 429 has its own type since it needs its own alert. */
 export function errorTypeForStatus(status: number): ErrorType | undefined {
@@ -6,4 +9,11 @@ export function errorTypeForStatus(status: number): ErrorType | undefined {
   if (status >= 500) return "upstream_5xx";
   if (status >= 400) return "upstream_4xx";
   return undefined;
+}
+
+/** Counts a relayed response once: 499 when the client left, the upstream's status otherwise. */
+export function finishRelayed(meter: RequestMeter, outcome: RelayOutcome, status: number): void {
+  if (outcome === "client_gone") meter.finish(clientClosedStatus);
+  else if (outcome === "upstream_broke") meter.finish(status, "stream_interrupted");
+  else meter.finish(status, errorTypeForStatus(status));
 }
