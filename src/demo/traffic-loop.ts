@@ -85,7 +85,7 @@ async function send(
       tally.failed += 1;
       if (response.status === 401 && tally.failed === 1) {
         console.warn(
-          "traffic: 401 from upstream; for the demo, run the proxy with OPENAI_BASE_URL=http://simulator:8081/v1",
+          "traffic: 401 from upstream; PROXY_URL should name a proxy whose OPENAI_BASE_URL is the simulator",
         );
       }
     }

@@ -40,7 +40,7 @@ describe("compose.yaml", () => {
 
   it("runs the proxy, Prometheus, Grafana and node-exporter, plus the demo services", () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ["grafana", "node-exporter", "prometheus", "proxy", "simulator", "traffic"].sort(),
+      ["grafana", "node-exporter", "prometheus", "proxy", "proxy-demo", "simulator", "traffic"].sort(),
     );
   });
 
@@ -97,30 +97,39 @@ describe("compose.yaml", () => {
 
   it("adds the simulator and the traffic generator in the demo profile only", () => {
     for (const [name, spec] of services) {
-      const demo = name === "simulator" || name === "traffic";
+      const demo = name === "simulator" || name === "traffic" || name === "proxy-demo";
       expect(spec.profiles ?? [], name).toEqual(demo ? ["demo"] : []);
     }
     expect(service("simulator").command).toEqual(["node", "dist/simulator/main.js"]);
     expect(service("simulator").environment?.SIM_HOST).toBe("0.0.0.0");
     expect(service("traffic").command).toEqual(["node", "dist/demo/traffic-loop.js"]);
-    expect(service("traffic").environment?.PROXY_URL).toBe("http://proxy:8000");
-    expect(service("traffic").depends_on?.proxy?.condition).toBe("service_healthy");
+    expect(service("traffic").environment?.PROXY_URL).toBe("http://proxy-demo:8000");
+    expect(service("traffic").depends_on?.["proxy-demo"]?.condition).toBe("service_healthy");
+    expect(service("proxy-demo").environment?.OPENAI_BASE_URL).toBe(
+      `http://simulator:${service("simulator").environment?.SIM_PORT}/v1`,
+    );
   });
 
-  it("points the proxy at OpenAI by default and documents the simulator URL the demo needs", () => {
+  it("points the proxy at OpenAI by default and documents the demo's one command", () => {
     const env = service("proxy").environment ?? {};
     expect(withDefaults(env.OPENAI_BASE_URL ?? "")).toBe("https://api.openai.com/v1");
     expect(env.APP_HOST).toBe("0.0.0.0");
-    const port = service("simulator").environment?.SIM_PORT;
-    expect(text).toContain(
-      `OPENAI_BASE_URL=http://simulator:${port}/v1 docker compose --profile demo up -d --build`,
+    expect(text).toContain("#   docker compose --profile demo up -d --build\n");
+  });
+
+  it("lets Prometheus find both proxies by DNS, so the demo's is scraped only while it runs", () => {
+    const prometheusYml = parse(readFileSync(join(repoRoot, "prometheus/prometheus.yml"), "utf8"));
+    const job = prometheusYml.scrape_configs.find(
+      (each: { job_name: string }) => each.job_name === "llm-proxy",
     );
+    expect(job.dns_sd_configs).toEqual([
+      { names: ["proxy", "proxy-demo"], type: "A", port: 8000, refresh_interval: "5s" },
+    ]);
+    for (const name of ["proxy", "proxy-demo"]) expect(service(name).environment?.APP_PORT).toBe("8000");
   });
 
   it("mounts the configuration where prometheus.yml and the Grafana provider expect it", () => {
     expect(service("prometheus").volumes).toContain("./prometheus:/etc/prometheus:ro");
-    const prometheusYml = readFileSync(join(repoRoot, "prometheus/prometheus.yml"), "utf8");
-    expect(prometheusYml).toContain("- proxy:8000");
     const providers = parse(
       readFileSync(join(repoRoot, "grafana/provisioning/dashboards/llm-observability.yml"), "utf8"),
     ) as { providers: { options: { path: string } }[] };
