@@ -30,16 +30,22 @@ export function createStreamRelay({
   strip,
 }: RelayContext & { strip: boolean }): MeteringHooks {
   const observer = extractor.observeStream(() => meter.firstToken());
-  const tap = createSseTap((event) => observer.onEvent(event));
-  const stripper = strip ? createUsageStripper() : undefined;
+  const tap = createSseTap(
+    (event) => observer.onEvent(event),
+    (raw) => observer.wants(raw),
+  );
+  // When stripping, the stripper frames the events and shows each original to the tap on the way.
+  const stripper = strip ? createUsageStripper((raw) => tap.event(raw)) : undefined;
   return {
     onChunk(chunk) {
+      if (stripper !== undefined) return stripper.push(chunk);
       tap.write(chunk);
-      return stripper === undefined ? chunk : stripper.push(chunk);
+      return chunk;
     },
     onEnd() {
+      const rest = stripper?.flush();
       tap.end();
-      return stripper?.flush();
+      return rest;
     },
     addOverhead: (ms) => meter.addOverhead(ms),
     settle(complete) {

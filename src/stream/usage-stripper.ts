@@ -1,4 +1,4 @@
-import { findEventEnd } from "./event-boundary.js";
+import { createEventFramer } from "./event-framer.js";
 
 const usageNullAfter = Buffer.from(',"usage":null');
 const usageNullBefore = Buffer.from('"usage":null,');
@@ -31,28 +31,29 @@ export function rewriteEvent(event: Buffer): Buffer | undefined {
   return event;
 }
 
-export function createUsageStripper(): UsageStripper {
-  let pending: Buffer | undefined;
+/**
+ * Rewrites a stream event by event; `onEvent` sees each original event first (the tap reads the usage
+ * chunk that the client will not get), so the bytes are framed once for both.
+ */
+export function createUsageStripper(onEvent?: (raw: Buffer) => void): UsageStripper {
+  const framer = createEventFramer();
+  const rewrite = (raw: Buffer) => {
+    onEvent?.(raw);
+    return rewriteEvent(raw);
+  };
   return {
     push(chunk) {
-      const buf = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
-      // A blank line is at most 4 bytes, so bytes scanned before need not be scanned again.
-      const scanFrom = pending === undefined ? 0 : Math.max(0, pending.length - 3);
       const out: Buffer[] = [];
-      let start = 0;
-      for (let end = findEventEnd(buf, scanFrom); end >= 0; end = findEventEnd(buf, start)) {
-        const rewritten = rewriteEvent(buf.subarray(start, end));
+      for (const raw of framer.push(chunk)) {
+        const rewritten = rewrite(raw);
         if (rewritten !== undefined) out.push(rewritten);
-        start = end;
       }
-      pending = start < buf.length ? buf.subarray(start) : undefined;
       if (out.length === 0) return undefined;
       return out.length === 1 ? out[0] : Buffer.concat(out);
     },
     flush() {
-      const rest = pending;
-      pending = undefined;
-      return rest === undefined ? undefined : rewriteEvent(rest);
+      const rest = framer.flush();
+      return rest === undefined ? undefined : rewrite(rest);
     },
   };
 }

@@ -13,6 +13,8 @@ export interface ChoiceChunkReader {
 
 const usageObject = /"usage"\s*:\s*\{/;
 const usageKey = /"usage"\s*:/;
+const usageObjectBytes = Buffer.from('"usage":{');
+const spacedUsageObjectBytes = Buffer.from('"usage": {');
 
 /**
  * Observer for chat and legacy completion streams. JSON is parsed only where it is needed: until the
@@ -33,6 +35,11 @@ export function createChoiceStreamObserver(
       return usage;
     },
     completionText: () => (usage === undefined && output !== undefined ? output.output() : undefined),
+    wants: (raw) =>
+      !sawContent ||
+      output !== undefined ||
+      raw.includes(usageObjectBytes) ||
+      raw.includes(spacedUsageObjectBytes),
     onEvent({ data }: SseEvent) {
       if (data === "[DONE]") return;
       if (!sawFirstEvent) {

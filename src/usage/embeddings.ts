@@ -1,7 +1,12 @@
 import type { StreamObserver, UsageExtractor } from "./extractor.js";
 import { usageOfBody } from "./read-usage.js";
 
-const noStream: StreamObserver = { onEvent() {}, usage: undefined, completionText: () => undefined };
+const noStream: StreamObserver = {
+  wants: () => false,
+  onEvent() {},
+  usage: undefined,
+  completionText: () => undefined,
+};
 
 /** Embeddings bill prompt tokens only: https://platform.openai.com/docs/api-reference/embeddings */
 export const embeddingsExtractor: UsageExtractor = {

@@ -3,6 +3,8 @@ import type { GeneratedOutput } from "./generated-output.js";
 import type { Usage } from "./types.js";
 
 export interface StreamObserver {
+  /** Whether an event's raw bytes may matter; the others are passed on without being decoded or parsed. */
+  wants(raw: Buffer): boolean;
   onEvent(event: SseEvent): void;
   /** The usage the upstream reported in the stream, if it did. */
   readonly usage: Usage | undefined;

@@ -8,6 +8,7 @@ import type { Usage } from "./types.js";
 // The events that close a response and carry its usage:
 // https://platform.openai.com/docs/api-reference/responses-streaming/response/completed
 const finalEvents = new Set(["response.completed", "response.incomplete", "response.failed"]);
+const finalEventNames = [...finalEvents].map((name) => Buffer.from(name));
 
 /**
  * What a response's output items generated: message text (output_text and refusal parts) and function
@@ -50,6 +51,7 @@ export const responsesExtractor: UsageExtractor = {
         return usage;
       },
       completionText: () => (usage === undefined ? output : undefined),
+      wants: (raw) => !sawContent || finalEventNames.some((name) => raw.includes(name)),
       onEvent(sse: SseEvent) {
         const type = eventType(sse);
         if (!sawContent && isContentDelta(type)) {
