@@ -45,6 +45,8 @@ export async function handleEmbeddings(
     model,
     usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
   };
-  const headers = { ...successHeaders(ex, model, promptTokens, jsonType), "openai-model": model };
+  // A header value must be Latin-1 without control characters; any model name a client sends need not be.
+  const headerSafe = /^[\x20-\x7e]*$/.test(model) ? model : encodeURIComponent(model);
+  const headers = { ...successHeaders(ex, model, promptTokens, jsonType), "openai-model": headerSafe };
   return deliverJson(ex, headers, `${JSON.stringify(list, null, 2)}\n`);
 }

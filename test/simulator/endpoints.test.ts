@@ -27,6 +27,13 @@ describe("embeddings", () => {
     expect(result.usage).toEqual({ prompt_tokens: 4, total_tokens: 4 });
   });
 
+  it("answers any model name, echoing it in openai-model as a valid header value", async () => {
+    const model = "日本-embed\nmodel";
+    const response = await post(sim, "/embeddings", { model, input: "x" });
+    expect(response.status).toBe(200);
+    expect(decodeURIComponent(response.headers.get("openai-model") ?? "")).toBe(model);
+  });
+
   it("honours dimensions and base64, which the SDK decodes to the same floats", async () => {
     const request = { model: "text-embedding-3-small", input: "hello", dimensions: 16 };
     const decoded = await client.embeddings.create(request);
