@@ -19,9 +19,11 @@ function terminatorAt(buf: Uint8Array, i: number): number {
  * Index just past the blank line that ends the first complete event at or after `from`, or -1 when the
  * buffer holds no complete event yet.
  */
-export function findEventEnd(buf: Buffer, from: number): number {
-  // OpenAI frames with LF only: a native search serves that case, the byte loop the rest.
-  if (buf.indexOf(cr, from) < 0) {
+export function findEventEnd(buf: Buffer, from: number, hasCr = buf.indexOf(cr, from) >= 0): number {
+  // OpenAI frames with LF only: a native search serves that case, the byte loop the rest. A caller that
+  // scans one buffer repeatedly passes `hasCr` once, since each native call costs a C++ round trip
+  // (Buffer#indexOf was 5% of the proxy's CPU on streams: bench/results/profile.md).
+  if (!hasCr) {
     const at = buf.indexOf(lfLf, from);
     return at < 0 ? -1 : at + 2;
   }

@@ -8,6 +8,7 @@ export interface EventFramer {
 }
 
 const none: Buffer[] = [];
+const cr = 0x0d;
 
 /**
  * Splits a byte stream into whole SSE events (each with its blank line), without decoding it: the tap and
@@ -22,7 +23,8 @@ export function createEventFramer(): EventFramer {
       const scanFrom = pending === undefined ? 0 : Math.max(0, pending.length - 3);
       let events = none;
       let start = 0;
-      for (let end = findEventEnd(buf, scanFrom); end >= 0; end = findEventEnd(buf, start)) {
+      const hasCr = buf.indexOf(cr, scanFrom) >= 0;
+      for (let end = findEventEnd(buf, scanFrom, hasCr); end >= 0; end = findEventEnd(buf, start, hasCr)) {
         if (events === none) events = [];
         events.push(buf.subarray(start, end));
         start = end;

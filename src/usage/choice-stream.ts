@@ -13,8 +13,17 @@ export interface ChoiceChunkReader {
 
 const usageObject = /"usage"\s*:\s*\{/;
 const usageKey = /"usage"\s*:/;
-const usageObjectBytes = Buffer.from('"usage":{');
-const spacedUsageObjectBytes = Buffer.from('"usage": {');
+const usageKeyBytes = Buffer.from('"usage":');
+const openBrace = 0x7b;
+const space = 0x20;
+
+/** One native search: does the event carry `"usage":{` (or `"usage": {`), not `"usage":null`? */
+function hasUsageObject(raw: Buffer): boolean {
+  const key = raw.indexOf(usageKeyBytes);
+  if (key < 0) return false;
+  const next = key + usageKeyBytes.length;
+  return raw[next] === openBrace || (raw[next] === space && raw[next + 1] === openBrace);
+}
 
 /**
  * Observer for chat and legacy completion streams. JSON is parsed only where it is needed: until the
@@ -35,11 +44,7 @@ export function createChoiceStreamObserver(
       return usage;
     },
     completionText: () => (usage === undefined && output !== undefined ? output.output() : undefined),
-    wants: (raw) =>
-      !sawContent ||
-      output !== undefined ||
-      raw.includes(usageObjectBytes) ||
-      raw.includes(spacedUsageObjectBytes),
+    wants: (raw) => !sawContent || output !== undefined || hasUsageObject(raw),
     onEvent({ data }: SseEvent) {
       if (data === "[DONE]") return;
       if (!sawFirstEvent) {

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { createSseTap } from "../../src/stream/sse-tap.js";
+import { chatExtractor } from "../../src/usage/chat.js";
+
+const chunk = (fields: string) => `data: {"id":"c","object":"chat.completion.chunk",${fields}}\n\n`;
+const content = (text: string, usage: string) =>
+  chunk(`"choices":[{"index":0,"delta":{"content":"${text}"},"finish_reason":null}],${usage}`);
+
+/** Runs a stream through the tap with the observer's own filter; counts the events it let through. */
+function observe(stream: string) {
+  let firstTokens = 0;
+  let parsed = 0;
+  const observer = chatExtractor.observeStream(() => firstTokens++);
+  const tap = createSseTap(
+    (event) => {
+      parsed++;
+      observer.onEvent(event);
+    },
+    (raw) => observer.wants(raw),
+  );
+  tap.write(Buffer.from(stream));
+  tap.end();
+  return { usage: observer.usage, firstTokens, parsed };
+}
+
+describe("chat stream observer behind the tap's filter", () => {
+  it("parses the first content chunk and the usage chunk, not the chunks between", () => {
+    const stream =
+      content("Hi", '"usage":null') +
+      content(" there", '"usage":null') +
+      content("!", '"usage":null') +
+      chunk('"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3,"total_tokens":8}') +
+      "data: [DONE]\n\n";
+    const { usage, firstTokens, parsed } = observe(stream);
+    expect(usage).toEqual({ promptTokens: 5, completionTokens: 3, cachedTokens: 0, reasoningTokens: 0 });
+    expect(firstTokens).toBe(1);
+    expect(parsed).toBe(2);
+  });
+
+  it("finds a usage object written with a space after the colon (vLLM style)", () => {
+    const stream =
+      content("a", '"usage": null') +
+      content("b", '"usage": null') +
+      chunk('"choices":[],"usage": {"prompt_tokens":7,"completion_tokens":2,"total_tokens":9}');
+    expect(observe(stream).usage?.promptTokens).toBe(7);
+  });
+
+  it("reads every chunk when the first shows the upstream will send no usage (for the estimate)", () => {
+    const stream = content("a", '"x":1') + content("b", '"x":1') + content("c", '"x":1');
+    expect(observe(stream).parsed).toBe(3);
+  });
+});
