@@ -62,13 +62,11 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
  * (bench/results/profile.md); the routes below stay the reference, and reach the same handlers.
  */
 export function createRequestListener(deps: AppDeps): RequestListener {
-  const viaHono = getRequestListener(createApp(deps).fetch, {
+  const hotPaths = createMeteredHandlers(deps);
+  const viaHono = getRequestListener(createApp(deps, hotPaths).fetch, {
     overrideGlobalObjects: false,
     autoCleanupIncoming: false,
   });
-  const metered: MeteredDeps = { ...deps, auth: deps.clientAuth.upstream };
-  const hotPaths = new Map<string, NodeHandler>();
-  for (const route of meteredRoutes) hotPaths.set(route.path, createMeteredHandler(metered, route));
   return function requestListener(req, res) {
     const handler = req.method === "POST" ? hotPaths.get(req.url ?? "") : undefined;
     if (handler === undefined) {
@@ -82,10 +80,21 @@ export function createRequestListener(deps: AppDeps): RequestListener {
   };
 }
 
+const meteredDepsOf = (deps: AppDeps): MeteredDeps => ({ ...deps, auth: deps.clientAuth.upstream });
+
+/** One handler per metered path, shared by the hot path and Hono's routes. */
+function createMeteredHandlers(deps: AppDeps): ReadonlyMap<string, NodeHandler> {
+  const metered = meteredDepsOf(deps);
+  return new Map(meteredRoutes.map((route) => [route.path, createMeteredHandler(metered, route)]));
+}
+
 /** Routes only: every dependency comes in, nothing is opened or read at import time. */
-export function createApp(deps: AppDeps): Hono<Env> {
+export function createApp(
+  deps: AppDeps,
+  handlers: ReadonlyMap<string, NodeHandler> = createMeteredHandlers(deps),
+): Hono<Env> {
   const app = new Hono<Env>();
-  const metered: MeteredDeps = { ...deps, auth: deps.clientAuth.upstream };
+  const metered = meteredDepsOf(deps);
   const node = (handler: NodeHandler) => async (c: Context<Env>) => {
     await handler(c.env.incoming, c.env.outgoing);
     return RESPONSE_ALREADY_SENT;
@@ -118,7 +127,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.use("/ask", requireClientKey);
   app.post("/ask", node(createAskHandler(metered, deps.defaultModel)));
   app.all("/ask", (c) => refuse("ask", methodNotAllowed(c.req.method, "POST"))(c));
-  for (const route of meteredRoutes) app.post(route.path, node(createMeteredHandler(metered, route)));
+  for (const [path, handler] of handlers) app.post(path, node(handler));
   app.all("/v1/*", node(createPassThroughHandler(metered)));
   app.notFound((c) => refuse("other", notFound())(c));
   return app;
