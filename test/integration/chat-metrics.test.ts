@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deltas, parseMetrics, seriesKey, seriesValue } from "../helpers/metrics.js";
+import { deltas, parseMetrics, seriesValue } from "../helpers/metrics.js";
 import { type Stack, startStack } from "../helpers/stack.js";
 
 let stack: Stack;
@@ -23,9 +23,6 @@ async function measured<T>(call: () => Promise<T>): Promise<{ result: T; moved: 
   return { result, moved: deltas(before, await scrape()) };
 }
 
-const moved = (m: Map<string, number>, name: string, labels: Record<string, string>) =>
-  m.get(seriesKey(name, labels)) ?? 0;
-
 describe("metrics equal the usage the upstream reported", () => {
   it("non-streamed chat through the SDK: requests, tokens, cost, latency", async () => {
     const { result, moved: m } = await measured(() =>
@@ -35,26 +32,28 @@ describe("metrics equal the usage the upstream reported", () => {
     expect(usage.prompt_tokens).toBeGreaterThan(0);
     const labels = { model: "gpt-4o-mini" };
     expect(
-      moved(m, "llm_requests_total", {
+      seriesValue(m, "llm_requests_total", {
         ...labels,
         endpoint: "chat_completions",
         stream: "false",
         code: "200",
       }),
     ).toBe(1);
-    expect(moved(m, "llm_tokens_total", { ...labels, type: "prompt" })).toBe(usage.prompt_tokens);
-    expect(moved(m, "llm_tokens_total", { ...labels, type: "completion" })).toBe(usage.completion_tokens);
+    expect(seriesValue(m, "llm_tokens_total", { ...labels, type: "prompt" })).toBe(usage.prompt_tokens);
+    expect(seriesValue(m, "llm_tokens_total", { ...labels, type: "completion" })).toBe(
+      usage.completion_tokens,
+    );
     // gpt-4o-mini lists at $0.15 input and $0.60 output per million tokens.
     const expected = (usage.prompt_tokens * 0.15 + usage.completion_tokens * 0.6) / 1e6;
-    expect(moved(m, "llm_cost_usd_total", labels)).toBeCloseTo(expected, 12);
+    expect(seriesValue(m, "llm_cost_usd_total", labels)).toBeCloseTo(expected, 12);
     expect(
-      moved(m, "llm_request_latency_seconds_count", {
+      seriesValue(m, "llm_request_latency_seconds_count", {
         ...labels,
         endpoint: "chat_completions",
         stream: "false",
       }),
     ).toBe(1);
-    expect(moved(m, "llm_time_to_first_token_seconds_count", labels)).toBe(0);
+    expect(seriesValue(m, "llm_time_to_first_token_seconds_count", labels)).toBe(0);
   });
 
   it("streamed chat through the SDK without include_usage: no usage chunk reaches the client, tokens are counted", async () => {
@@ -68,19 +67,21 @@ describe("metrics equal the usage the upstream reported", () => {
     const direct = await directUsage({ model: "gpt-4o", messages });
     const labels = { model: "gpt-4o" };
     expect(
-      moved(m, "llm_requests_total", {
+      seriesValue(m, "llm_requests_total", {
         ...labels,
         endpoint: "chat_completions",
         stream: "true",
         code: "200",
       }),
     ).toBe(1);
-    expect(moved(m, "llm_tokens_total", { ...labels, type: "prompt" })).toBe(direct.prompt_tokens);
-    expect(moved(m, "llm_tokens_total", { ...labels, type: "completion" })).toBe(direct.completion_tokens);
+    expect(seriesValue(m, "llm_tokens_total", { ...labels, type: "prompt" })).toBe(direct.prompt_tokens);
+    expect(seriesValue(m, "llm_tokens_total", { ...labels, type: "completion" })).toBe(
+      direct.completion_tokens,
+    );
     const expected = (direct.prompt_tokens * 2.5 + direct.completion_tokens * 10) / 1e6;
-    expect(moved(m, "llm_cost_usd_total", labels)).toBeCloseTo(expected, 12);
-    expect(moved(m, "llm_time_to_first_token_seconds_count", labels)).toBe(1);
-    expect(moved(m, "llm_usage_estimated_total", labels)).toBe(0);
+    expect(seriesValue(m, "llm_cost_usd_total", labels)).toBeCloseTo(expected, 12);
+    expect(seriesValue(m, "llm_time_to_first_token_seconds_count", labels)).toBe(1);
+    expect(seriesValue(m, "llm_usage_estimated_total", labels)).toBe(0);
   });
 
   it("streamed chat with include_usage: the client gets the usage chunk and it is counted once", async () => {
@@ -97,11 +98,11 @@ describe("metrics equal the usage the upstream reported", () => {
     });
     expect(result).toHaveLength(1);
     const usage = result[0] as OpenAI.CompletionUsage;
-    expect(moved(m, "llm_tokens_total", { model: "gpt-4.1", type: "completion" })).toBe(
+    expect(seriesValue(m, "llm_tokens_total", { model: "gpt-4.1", type: "completion" })).toBe(
       usage.completion_tokens,
     );
     const expected = (usage.prompt_tokens * 2 + usage.completion_tokens * 8) / 1e6;
-    expect(moved(m, "llm_cost_usd_total", { model: "gpt-4.1" })).toBeCloseTo(expected, 12);
+    expect(seriesValue(m, "llm_cost_usd_total", { model: "gpt-4.1" })).toBeCloseTo(expected, 12);
   });
 
   it("reasoning tokens are counted as a subset of completion tokens", async () => {
@@ -110,8 +111,8 @@ describe("metrics equal the usage the upstream reported", () => {
     );
     const reasoning = result.usage?.completion_tokens_details?.reasoning_tokens ?? 0;
     expect(reasoning).toBeGreaterThan(0);
-    expect(moved(m, "llm_reasoning_tokens_total", { model: "gpt-5-nano" })).toBe(reasoning);
-    expect(moved(m, "llm_tokens_total", { model: "gpt-5-nano", type: "completion" })).toBe(
+    expect(seriesValue(m, "llm_reasoning_tokens_total", { model: "gpt-5-nano" })).toBe(reasoning);
+    expect(seriesValue(m, "llm_tokens_total", { model: "gpt-5-nano", type: "completion" })).toBe(
       result.usage?.completion_tokens,
     );
   });
@@ -125,15 +126,15 @@ describe("metrics equal the usage the upstream reported", () => {
     await expect(call).rejects.toBeInstanceOf(OpenAI.RateLimitError);
     const m = deltas(before, await scrape());
     expect(
-      moved(m, "llm_requests_total", {
+      seriesValue(m, "llm_requests_total", {
         model: "gpt-4o-mini",
         endpoint: "chat_completions",
         stream: "false",
         code: "429",
       }),
     ).toBe(1);
-    expect(moved(m, "llm_errors_total", { model: "gpt-4o-mini", type: "rate_limit" })).toBe(1);
-    expect(moved(m, "llm_tokens_total", { model: "gpt-4o-mini", type: "prompt" })).toBe(0);
+    expect(seriesValue(m, "llm_errors_total", { model: "gpt-4o-mini", type: "rate_limit" })).toBe(1);
+    expect(seriesValue(m, "llm_tokens_total", { model: "gpt-4o-mini", type: "prompt" })).toBe(0);
   });
 
   it("records upstream rate-limit headroom", async () => {

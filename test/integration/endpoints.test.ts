@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deltas, parseMetrics, seriesKey } from "../helpers/metrics.js";
+import { deltas, parseMetrics, seriesValue } from "../helpers/metrics.js";
 import { type Stack, startStack } from "../helpers/stack.js";
 
 let stack: Stack;
@@ -13,8 +13,6 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const scrape = async () => parseMetrics(await stack.metricsText());
-const moved = (m: Map<string, number>, name: string, labels: Record<string, string>) =>
-  m.get(seriesKey(name, labels)) ?? 0;
 
 describe("/ask", () => {
   it("answers the seed's summary and is metered under endpoint=ask", async () => {
@@ -46,9 +44,14 @@ describe("/ask", () => {
     expect(JSON.parse(stack.simulator.stats.lastRequestBody ?? "{}").stream).toBeUndefined();
     const m = deltas(before, await scrape());
     expect(
-      moved(m, "llm_requests_total", { model: "gpt-4o-mini", endpoint: "ask", stream: "false", code: "200" }),
+      seriesValue(m, "llm_requests_total", {
+        model: "gpt-4o-mini",
+        endpoint: "ask",
+        stream: "false",
+        code: "200",
+      }),
     ).toBe(1);
-    expect(moved(m, "llm_tokens_total", { model: "gpt-4o-mini", type: "completion" })).toBe(
+    expect(seriesValue(m, "llm_tokens_total", { model: "gpt-4o-mini", type: "completion" })).toBe(
       body.completion_tokens,
     );
   });
@@ -73,24 +76,24 @@ describe("the other OpenAI endpoints", () => {
     const completion = await client.completions.create({ model: "gpt-3.5-turbo-instruct", prompt: "Say hi" });
     const m = deltas(before, await scrape());
     expect(
-      moved(m, "llm_requests_total", {
+      seriesValue(m, "llm_requests_total", {
         model: "gpt-4.1-mini",
         endpoint: "responses",
         stream: "false",
         code: "200",
       }),
     ).toBe(1);
-    expect(moved(m, "llm_tokens_total", { model: "gpt-4.1-mini", type: "completion" })).toBe(
+    expect(seriesValue(m, "llm_tokens_total", { model: "gpt-4.1-mini", type: "completion" })).toBe(
       answer.usage?.output_tokens,
     );
-    expect(moved(m, "llm_tokens_total", { model: "text-embedding-3-small", type: "prompt" })).toBe(
+    expect(seriesValue(m, "llm_tokens_total", { model: "text-embedding-3-small", type: "prompt" })).toBe(
       embedding.usage.prompt_tokens,
     );
-    expect(moved(m, "llm_cost_usd_total", { model: "text-embedding-3-small" })).toBeCloseTo(
+    expect(seriesValue(m, "llm_cost_usd_total", { model: "text-embedding-3-small" })).toBeCloseTo(
       (embedding.usage.prompt_tokens * 0.02) / 1e6,
       14,
     );
-    expect(moved(m, "llm_tokens_total", { model: "gpt-3.5-turbo-instruct", type: "completion" })).toBe(
+    expect(seriesValue(m, "llm_tokens_total", { model: "gpt-3.5-turbo-instruct", type: "completion" })).toBe(
       completion.usage?.completion_tokens,
     );
   });
@@ -101,8 +104,8 @@ describe("the other OpenAI endpoints", () => {
     let usage: OpenAI.Responses.ResponseUsage | undefined;
     for await (const event of stream) if (event.type === "response.completed") usage = event.response.usage;
     const m = deltas(before, await scrape());
-    expect(moved(m, "llm_tokens_total", { model: "gpt-4o", type: "prompt" })).toBe(usage?.input_tokens);
-    expect(moved(m, "llm_time_to_first_token_seconds_count", { model: "gpt-4o" })).toBe(1);
+    expect(seriesValue(m, "llm_tokens_total", { model: "gpt-4o", type: "prompt" })).toBe(usage?.input_tokens);
+    expect(seriesValue(m, "llm_time_to_first_token_seconds_count", { model: "gpt-4o" })).toBe(1);
   });
 
   it("GET /v1/models passes through and counts as endpoint=other", async () => {
@@ -111,7 +114,12 @@ describe("the other OpenAI endpoints", () => {
     expect(models.data.length).toBeGreaterThan(0);
     const m = deltas(before, await scrape());
     expect(
-      moved(m, "llm_requests_total", { model: "unknown", endpoint: "other", stream: "false", code: "200" }),
+      seriesValue(m, "llm_requests_total", {
+        model: "unknown",
+        endpoint: "other",
+        stream: "false",
+        code: "200",
+      }),
     ).toBe(1);
   });
 });

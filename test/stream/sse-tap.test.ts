@@ -1,9 +1,6 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createSseTap, type SseEvent } from "../../src/stream/sse-tap.js";
-
-const fixtures = new URL("../../../shared/fixtures/openai/", import.meta.url);
-const readSse = (name: string): Buffer => readFileSync(new URL(`${name}.sse`, fixtures));
+import { sseBytes } from "../helpers/fixtures.js";
 
 function tapAll(chunks: Uint8Array[]): SseEvent[] {
   const events: SseEvent[] = [];
@@ -15,7 +12,7 @@ function tapAll(chunks: Uint8Array[]): SseEvent[] {
 
 describe("SSE tap", () => {
   it("reads every event of a recorded chat stream, whatever the split (every byte position)", () => {
-    const stream = readSse("16_chat_stream_gpt-4o-mini_parallel_tool_calls_include_usage");
+    const stream = sseBytes("16_chat_stream_gpt-4o-mini_parallel_tool_calls_include_usage");
     const whole = tapAll([stream]);
     expect(whole.at(-1)?.data).toBe("[DONE]");
     expect(JSON.parse(whole.at(-2)?.data ?? "{}").usage.total_tokens).toBe(126);
@@ -25,7 +22,7 @@ describe("SSE tap", () => {
   });
 
   it("reads Responses API events with their event names", () => {
-    const events = tapAll([readSse("43_responses_stream_gpt-5-nano_reasoning")]);
+    const events = tapAll([sseBytes("43_responses_stream_gpt-5-nano_reasoning")]);
     expect(events[0]?.event).toBe("response.created");
     expect(events.at(-1)?.event).toBe("response.completed");
   });

@@ -1,11 +1,8 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { findEventEnd } from "../../src/stream/event-boundary.js";
 import { rewriteEvent } from "../../src/stream/usage-stripper.js";
+import { sseBytes } from "../helpers/fixtures.js";
 import { stripAll } from "../helpers/stream-helpers.js";
-
-const fixtures = new URL("../../../shared/fixtures/openai/", import.meta.url);
-const readSse = (name: string): Buffer => readFileSync(new URL(`${name}.sse`, fixtures));
 
 const dataOf = (stream: string): string[] =>
   stream
@@ -22,7 +19,7 @@ describe("usage stripper on the recorded OpenAI streams", () => {
     "17_chat_stream_gpt-4o-mini_n2_include_usage",
     "51_legacy_completions_stream_include_usage",
   ])("%s: every chunk loses only its usage field, the usage-only chunk goes, [DONE] stays", (name) => {
-    const original = readSse(name);
+    const original = sseBytes(name);
     const stripped = stripAll([original]).toString("utf8");
     const before = dataOf(original.toString("utf8"));
     const after = dataOf(stripped);
@@ -41,12 +38,12 @@ describe("usage stripper on the recorded OpenAI streams", () => {
     "15_chat_stream_gpt-5-nano_no_usage",
     "18_chat_stream_gpt-4o-mini_parallel_tool_calls_no_usage",
   ])("%s: a stream with nothing to strip passes byte for byte", (name) => {
-    const original = readSse(name);
+    const original = sseBytes(name);
     expect(stripAll([original]).equals(original)).toBe(true);
   });
 
   it("gives the same bytes whatever the chunk boundaries (split at every byte position)", () => {
-    const original = readSse("12_chat_stream_gpt-4o-mini_include_usage");
+    const original = sseBytes("12_chat_stream_gpt-4o-mini_include_usage");
     const whole = stripAll([original]);
     for (let at = 0; at <= original.length; at++) {
       const split = stripAll([original.subarray(0, at), original.subarray(at)]);
@@ -57,7 +54,7 @@ describe("usage stripper on the recorded OpenAI streams", () => {
   });
 
   it("keeps CRLF framing and multi-byte characters intact", () => {
-    const lf = readSse("17_chat_stream_gpt-4o-mini_n2_include_usage").toString("utf8");
+    const lf = sseBytes("17_chat_stream_gpt-4o-mini_n2_include_usage").toString("utf8");
     const crlf = Buffer.from(lf.replace(/\n/g, "\r\n").replace('"content":"', '"content":"日本 é 🚀 '));
     const whole = stripAll([crlf]);
     expect(whole.toString("utf8")).toContain("日本 é 🚀 ");
