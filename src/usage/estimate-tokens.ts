@@ -22,7 +22,7 @@ const tokensPerMessage = 3;
 const tokensPerName = 1;
 const replyPriming = 3;
 // o3/o4/gpt-5 prompts measured one token below the cookbook rule in every recorded transcript
-// (shared/fixtures/openai 04, 05, 14, 40, 43), while o1 and gpt-4* match it exactly.
+// (test/fixtures/openai 04, 05, 14, 40, 43), while o1 and gpt-4* match it exactly.
 const newerReasoningModels = /^(?:o[3-9]|gpt-5)/;
 // Function definitions are rendered as a TypeScript namespace in the system block: 9 tokens of framing,
 // 4 fewer when a system message exists to host it. Same constants as gpt-tokenizer's functionCalling.ts,

@@ -4,8 +4,8 @@ import type { UsageExtractor } from "../../src/usage/extractor.js";
 import type { GeneratedOutput } from "../../src/usage/generated-output.js";
 import type { Usage } from "../../src/usage/types.js";
 
-/** The recorded OpenAI transcripts next to the repository (see PROVENANCE.md there); never copied in. */
-export const fixtureDir = new URL("../../../shared/fixtures/openai/", import.meta.url);
+/** The recorded OpenAI transcripts kept in the repository (test/fixtures/openai, with PROVENANCE.md). */
+export const fixtureDir = new URL("../fixtures/openai/", import.meta.url);
 
 export interface Transcript {
   readonly name: string;

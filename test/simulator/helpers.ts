@@ -5,7 +5,7 @@ import type { Simulator } from "../../src/simulator/simulator.js";
 /** 2024-11-11T23:43:50Z, the `created` of fixture 01. */
 export const fixedNow = (): number => 1_731_368_630_000;
 
-const fixtureDir = resolve(import.meta.dirname, "../../../shared/fixtures/openai");
+const fixtureDir = resolve(import.meta.dirname, "../fixtures/openai");
 
 export function fixtureText(file: string): string {
   return readFileSync(resolve(fixtureDir, file), "utf8");

@@ -9,7 +9,7 @@ import {
 } from "../../src/usage/estimate-tokens.js";
 
 // Real OpenAI transcripts (see PROVENANCE.md there); they live beside the repo, not in it.
-const fixtures = new URL("../../../shared/fixtures/openai/", import.meta.url);
+const fixtures = new URL("../fixtures/openai/", import.meta.url);
 
 interface Transcript {
   readonly model: string;
