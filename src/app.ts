@@ -3,7 +3,7 @@ import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { type Context, Hono } from "hono";
 import type { Registry } from "prom-client";
-import type { Recorder } from "./metrics/recorder.js";
+import type { Endpoint, Recorder } from "./metrics/types.js";
 import { createAskHandler } from "./proxy/ask-handler.js";
 import type { ClientAuth } from "./proxy/client-auth.js";
 import {
@@ -18,9 +18,8 @@ import type { Upstream } from "./proxy/upstream.js";
 import { chatExtractor } from "./usage/chat.js";
 import { completionsExtractor } from "./usage/completions.js";
 import { embeddingsExtractor } from "./usage/embeddings.js";
-import type { Estimator } from "./usage/estimator.js";
 import { responsesExtractor } from "./usage/responses.js";
-import type { Endpoint } from "./usage/types.js";
+import type { UsageEstimator } from "./usage/types.js";
 
 export interface AppDeps {
   readonly upstream: Upstream;
@@ -28,7 +27,7 @@ export interface AppDeps {
   readonly registry: Registry;
   readonly clientAuth: ClientAuth;
   readonly metricsAllowed: (headers: HttpBindings["incoming"]["headers"]) => boolean;
-  readonly estimator: Estimator | undefined;
+  readonly estimator: UsageEstimator | undefined;
   readonly maxBodyBytes: number;
   readonly defaultModel: string;
   /** False once shutdown has begun, so a load balancer stops sending new work. */
@@ -73,7 +72,7 @@ export function createRequestListener(deps: AppDeps): RequestListener {
       void viaHono(req, res);
     } else if (!deps.clientAuth.allows(req.headers)) {
       const endpoint = endpointOf(req.url ?? "");
-      failBeforeResponse(res, deps.recorder.begin(endpoint, false), unauthorized(), deps.onInternalError);
+      failBeforeResponse(res, deps.recorder.begin(endpoint), unauthorized(), deps.onInternalError);
     } else {
       handler(req, res).catch(deps.onInternalError);
     }
@@ -100,7 +99,7 @@ export function createApp(
     return RESPONSE_ALREADY_SENT;
   };
   const refuse = (endpoint: Endpoint, error: ProxyError) => (c: Context<Env>) => {
-    failBeforeResponse(c.env.outgoing, deps.recorder.begin(endpoint, false), error, deps.onInternalError);
+    failBeforeResponse(c.env.outgoing, deps.recorder.begin(endpoint), error, deps.onInternalError);
     return RESPONSE_ALREADY_SENT;
   };
 

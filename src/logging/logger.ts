@@ -1,6 +1,6 @@
 import { type Logger, pino } from "pino";
 import type { LogLevel } from "../config/config.js";
-import type { RequestRecord } from "../metrics/recorder.js";
+import type { RequestRecord } from "../metrics/types.js";
 
 export type { Logger };
 
@@ -19,7 +19,7 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
   return pino(options, destination ?? stdout());
 }
 
-/** One access-log line per request, as issue #6 lists its fields. */
+/** One access-log line per request: what was measured, never a key, a header or message content. */
 export function logRequest(logger: Logger, record: RequestRecord): void {
   if (!logger.isLevelEnabled("info")) return;
   const { usage } = record;

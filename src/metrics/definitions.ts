@@ -1,21 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
-// Names carry their unit and `_total` on counters: https://prometheus.io/docs/practices/naming/
-export const requestsTotalName = "llm_requests_total";
-export const tokensTotalName = "llm_tokens_total";
-export const cachedTokensTotalName = "llm_cached_tokens_total";
-export const reasoningTokensTotalName = "llm_reasoning_tokens_total";
-export const requestLatencySecondsName = "llm_request_latency_seconds";
-export const timeToFirstTokenSecondsName = "llm_time_to_first_token_seconds";
-export const proxyOverheadSecondsName = "llm_proxy_overhead_seconds";
-export const costUsdTotalName = "llm_cost_usd_total";
-export const errorsTotalName = "llm_errors_total";
-export const requestsInFlightName = "llm_requests_in_flight";
-export const unpricedRequestsTotalName = "llm_unpriced_requests_total";
-export const usageEstimatedTotalName = "llm_usage_estimated_total";
-export const ratelimitRemainingName = "llm_ratelimit_remaining";
-export const ratelimitLimitName = "llm_ratelimit_limit";
-
 /**
  * OpenTelemetry GenAI's advisory boundaries for gen_ai.client.operation.duration (0.01 s doubling to
  * 81.92 s), extended past 600 s because generations of several minutes are normal.
@@ -27,27 +11,15 @@ export const defaultLatencyBuckets: readonly number[] = [
 ];
 
 /** OpenTelemetry GenAI's boundaries for gen_ai.server.time_to_first_token, extended to 60 s. */
-export const ttftBuckets: readonly number[] = [
+const ttftBuckets: readonly number[] = [
   0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 15, 20, 30, 60,
 ];
 
 /** The proxy's own cost is sub-millisecond when healthy; the tail shows event-loop trouble. */
-export const overheadBuckets: readonly number[] = [
+const overheadBuckets: readonly number[] = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
 ];
 
-export type ErrorType =
-  | "rate_limit"
-  | "upstream_4xx"
-  | "upstream_5xx"
-  | "timeout"
-  | "connection"
-  | "stream_interrupted"
-  | "invalid_request"
-  | "unauthorized"
-  | "internal";
-
-export type TokenType = "prompt" | "completion";
 export type RateLimitResource = "requests" | "tokens";
 
 export interface MetricDefinitions {
@@ -77,84 +49,85 @@ export function createMetricDefinitions({
   latencyBuckets = defaultLatencyBuckets,
 }: DefinitionOptions): MetricDefinitions {
   const registers = [registry];
+  // Names carry their unit and `_total` on counters: https://prometheus.io/docs/practices/naming/
   return {
     requests: new Counter({
-      name: requestsTotalName,
+      name: "llm_requests_total",
       help: "Requests answered by the proxy, by the HTTP status sent to the client (499: client went away).",
       labelNames: ["model", "endpoint", "stream", "code"],
       registers,
     }),
     tokens: new Counter({
-      name: tokensTotalName,
+      name: "llm_tokens_total",
       help: "Tokens billed by the upstream, in tokens; cached and reasoning tokens are included here once.",
       labelNames: ["model", "type"],
       registers,
     }),
     cachedTokens: new Counter({
-      name: cachedTokensTotalName,
+      name: "llm_cached_tokens_total",
       help: "Prompt tokens served from the upstream's prompt cache, in tokens (a subset of type=prompt).",
       labelNames: ["model"],
       registers,
     }),
     reasoningTokens: new Counter({
-      name: reasoningTokensTotalName,
+      name: "llm_reasoning_tokens_total",
       help: "Completion tokens spent on hidden reasoning, in tokens (a subset of type=completion).",
       labelNames: ["model"],
       registers,
     }),
     latency: new Histogram({
-      name: requestLatencySecondsName,
+      name: "llm_request_latency_seconds",
       help: "Time from request receipt to the last byte sent to the client, in seconds.",
       labelNames: ["model", "endpoint", "stream"],
       buckets: [...latencyBuckets],
       registers,
     }),
     ttft: new Histogram({
-      name: timeToFirstTokenSecondsName,
+      name: "llm_time_to_first_token_seconds",
       help: "Streamed requests: time from request receipt to the first chunk carrying content, in seconds.",
       labelNames: ["model"],
       buckets: [...ttftBuckets],
       registers,
     }),
     overhead: new Histogram({
-      name: proxyOverheadSecondsName,
+      name: "llm_proxy_overhead_seconds",
       help: "Time spent inside the proxy itself, excluding waits for the upstream and the client, in seconds.",
       labelNames: ["endpoint"],
       buckets: [...overheadBuckets],
       registers,
     }),
     cost: new Counter({
-      name: costUsdTotalName,
+      name: "llm_cost_usd_total",
       help: "Cost of the billed tokens at list price, in US dollars.",
       labelNames: ["model"],
       registers,
     }),
     errors: new Counter({
-      name: errorsTotalName,
+      name: "llm_errors_total",
       help: "Failed requests by cause (rate_limit is an upstream 429).",
       labelNames: ["model", "type"],
       registers,
     }),
     inFlight: new Gauge({
-      name: requestsInFlightName,
+      name: "llm_requests_in_flight",
       help: "Requests currently being proxied.",
       labelNames: ["endpoint"],
       registers,
     }),
     unpriced: new Counter({
-      name: unpricedRequestsTotalName,
+      name: "llm_unpriced_requests_total",
       help: "Requests whose model has no price, so their cost is unknown (not zero).",
       labelNames: ["model"],
       registers,
     }),
     usageEstimated: new Counter({
-      name: usageEstimatedTotalName,
+      name: "llm_usage_estimated_total",
       help: "Requests whose tokens were estimated with a tokenizer because the upstream reported no usage.",
       labelNames: ["model"],
       registers,
     }),
     ratelimitRemaining: new Gauge({
-      name: ratelimitRemainingName,
+      name: "llm_ratelimit_remaining",
       help: "Upstream rate-limit headroom left, from x-ratelimit-remaining-* (requests or tokens).",
       labelNames: ["model", "resource"],
       // Workers share one upstream budget: the group's headroom is the lowest any worker saw, not a sum.
@@ -162,7 +135,7 @@ export function createMetricDefinitions({
       registers,
     }),
     ratelimitLimit: new Gauge({
-      name: ratelimitLimitName,
+      name: "llm_ratelimit_limit",
       help: "Upstream rate limit, from x-ratelimit-limit-* (requests or tokens per window).",
       labelNames: ["model", "resource"],
       aggregator: "max",

@@ -1,5 +1,5 @@
-export const overflowModelLabel = "other";
-export const unknownModelLabel = "unknown";
+const overflowModelLabel = "other";
+const unknownModelLabel = "unknown";
 
 /** Long names are cut so that one client cannot make a single huge label value. */
 const maxLabelLength = 100;

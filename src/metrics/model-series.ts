@@ -1,6 +1,6 @@
 import type { Counter, Gauge, Histogram } from "prom-client";
-import type { Endpoint } from "../usage/types.js";
-import type { ErrorType, MetricDefinitions, RateLimitResource } from "./definitions.js";
+import type { MetricDefinitions, RateLimitResource } from "./definitions.js";
+import type { Endpoint, ErrorType } from "./types.js";
 
 type CounterChild = Counter.Internal;
 type HistogramChild = Histogram.Internal<string>;
@@ -47,27 +47,27 @@ export function memo<T>(create: (key: string) => T): (key: string) => T {
   };
 }
 
-export function createModelSeries(m: MetricDefinitions, model: string): ModelSeries {
+function createModelSeries(definitions: MetricDefinitions, model: string): ModelSeries {
   const requests = memo((key) => {
     const [endpoint = "", stream = "", code = ""] = key.split("|");
-    return m.requests.labels({ model, endpoint, stream, code });
+    return definitions.requests.labels({ model, endpoint, stream, code });
   });
   const latency = memo((key) => {
     const [endpoint = "", stream = ""] = key.split("|");
-    return m.latency.labels({ model, endpoint, stream });
+    return definitions.latency.labels({ model, endpoint, stream });
   });
-  const error = memo((type) => m.errors.labels({ model, type }));
-  const remaining = memo((resource) => m.ratelimitRemaining.labels({ model, resource }));
-  const limit = memo((resource) => m.ratelimitLimit.labels({ model, resource }));
+  const error = memo((type) => definitions.errors.labels({ model, type }));
+  const remaining = memo((resource) => definitions.ratelimitRemaining.labels({ model, resource }));
+  const limit = memo((resource) => definitions.ratelimitLimit.labels({ model, resource }));
   return {
-    promptTokens: lazy(() => m.tokens.labels({ model, type: "prompt" })),
-    completionTokens: lazy(() => m.tokens.labels({ model, type: "completion" })),
-    cachedTokens: lazy(() => m.cachedTokens.labels({ model })),
-    reasoningTokens: lazy(() => m.reasoningTokens.labels({ model })),
-    cost: lazy(() => m.cost.labels({ model })),
-    ttft: lazy(() => m.ttft.labels({ model })),
-    unpriced: lazy(() => m.unpriced.labels({ model })),
-    usageEstimated: lazy(() => m.usageEstimated.labels({ model })),
+    promptTokens: lazy(() => definitions.tokens.labels({ model, type: "prompt" })),
+    completionTokens: lazy(() => definitions.tokens.labels({ model, type: "completion" })),
+    cachedTokens: lazy(() => definitions.cachedTokens.labels({ model })),
+    reasoningTokens: lazy(() => definitions.reasoningTokens.labels({ model })),
+    cost: lazy(() => definitions.cost.labels({ model })),
+    ttft: lazy(() => definitions.ttft.labels({ model })),
+    unpriced: lazy(() => definitions.unpriced.labels({ model })),
+    usageEstimated: lazy(() => definitions.usageEstimated.labels({ model })),
     requests: (endpoint, stream, code) => requests(`${endpoint}|${stream}|${code}`),
     latency: (endpoint, stream) => latency(`${endpoint}|${stream}`),
     error,
@@ -77,6 +77,6 @@ export function createModelSeries(m: MetricDefinitions, model: string): ModelSer
 }
 
 /** Children are created lazily per model label; the labeler bounds how many labels there can be. */
-export function createSeriesCache(m: MetricDefinitions): (model: string) => ModelSeries {
-  return memo((model) => createModelSeries(m, model));
+export function createSeriesCache(definitions: MetricDefinitions): (model: string) => ModelSeries {
+  return memo((model) => createModelSeries(definitions, model));
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Endpoint, Usage } from "../usage/types.js";
-import type { ErrorType } from "./definitions.js";
+import type { Pricer } from "../pricing/types.js";
+import type { Usage } from "../usage/types.js";
 import type { ModelSeries } from "./model-series.js";
-import { type RateLimitHeaders, readRateLimits } from "./rate-limits.js";
-import type { Pricer, RecorderOptions, RequestMeter } from "./recorder.js";
+import { type RateLimitHeaders, readRateLimits } from "./rate-limit-headers.js";
+import type { Endpoint, ErrorType, RecorderOptions, RequestMeter } from "./types.js";
 
 export interface SharedContext {
   readonly options: RecorderOptions;
@@ -31,13 +31,13 @@ export class Meter implements RequestMeter {
   private requestId: string | undefined;
   private ttftSeconds: number | undefined;
   private recordedUsage: Usage | undefined;
+  private stream = false;
   private usageEstimated = false;
   private overheadMs = 0;
 
   constructor(
     private readonly shared: SharedContext,
     private readonly at: EndpointContext,
-    private stream: boolean,
   ) {
     this.receivedAt = shared.now();
     this.model = shared.options.labelModel(undefined);
@@ -69,11 +69,11 @@ export class Meter implements RequestMeter {
     this.seriesOf().ttft().observe(this.ttftSeconds);
   }
 
-  usage(reported: Usage, options: { estimated?: boolean; pricedAs?: string } = {}): void {
+  usage(reported: Usage, options: { estimated?: boolean } = {}): void {
     if (this.recordedUsage !== undefined || this.finished) return;
     this.recordedUsage = reported;
     this.usageEstimated = options.estimated ?? false;
-    const pricedAs = options.pricedAs ?? this.requestedModel ?? this.model;
+    const pricedAs = this.requestedModel ?? this.model;
     const { pricer } = this.shared.options;
     this.costUsd = recordUsage(this.seriesOf(), pricer, reported, this.usageEstimated, pricedAs);
   }
@@ -91,10 +91,10 @@ export class Meter implements RequestMeter {
     this.finished = true;
     this.at.inFlight.dec();
     const latencySeconds = (this.shared.now() - this.receivedAt) / 1000;
-    const s = this.seriesOf();
-    s.requests(this.at.endpoint, this.stream, status).inc();
-    s.latency(this.at.endpoint, this.stream).observe(latencySeconds);
-    if (errorType !== undefined) s.error(errorType).inc();
+    const series = this.seriesOf();
+    series.requests(this.at.endpoint, this.stream, status).inc();
+    series.latency(this.at.endpoint, this.stream).observe(latencySeconds);
+    if (errorType !== undefined) series.error(errorType).inc();
     this.at.overhead.observe(this.overheadMs / 1000);
     this.shared.options.onFinish?.({
       // Requests refused before the upstream have no x-request-id; the log still needs a handle.
@@ -113,23 +113,30 @@ export class Meter implements RequestMeter {
   }
 }
 
-function recordUsage(s: ModelSeries, pricer: Pricer, u: Usage, estimated: boolean, pricedAs: string) {
-  s.promptTokens().inc(u.promptTokens);
-  s.completionTokens().inc(u.completionTokens);
+function recordUsage(
+  series: ModelSeries,
+  pricer: Pricer,
+  usage: Usage,
+  estimated: boolean,
+  pricedAs: string,
+) {
+  series.promptTokens().inc(usage.promptTokens);
+  series.completionTokens().inc(usage.completionTokens);
   // Zero increments still create the series, so a model's cache-hit ratio reads 0, not "No data".
-  s.cachedTokens().inc(u.cachedTokens);
-  s.reasoningTokens().inc(u.reasoningTokens);
-  if (estimated) s.usageEstimated().inc();
-  const cost = pricer.costOf(pricedAs, u);
-  if (cost === undefined) s.unpriced().inc();
-  else s.cost().inc(cost);
+  series.cachedTokens().inc(usage.cachedTokens);
+  series.reasoningTokens().inc(usage.reasoningTokens);
+  if (estimated) series.usageEstimated().inc();
+  const cost = pricer.costOf(pricedAs, usage);
+  if (cost === undefined) series.unpriced().inc();
+  else series.cost().inc(cost);
   return cost;
 }
 
-function recordRateLimits(s: ModelSeries, headers: RateLimitHeaders) {
+function recordRateLimits(series: ModelSeries, headers: RateLimitHeaders) {
   const limits = readRateLimits(headers);
-  if (limits.requestsRemaining !== undefined) s.ratelimitRemaining("requests").set(limits.requestsRemaining);
-  if (limits.requestsLimit !== undefined) s.ratelimitLimit("requests").set(limits.requestsLimit);
-  if (limits.tokensRemaining !== undefined) s.ratelimitRemaining("tokens").set(limits.tokensRemaining);
-  if (limits.tokensLimit !== undefined) s.ratelimitLimit("tokens").set(limits.tokensLimit);
+  if (limits.requestsRemaining !== undefined)
+    series.ratelimitRemaining("requests").set(limits.requestsRemaining);
+  if (limits.requestsLimit !== undefined) series.ratelimitLimit("requests").set(limits.requestsLimit);
+  if (limits.tokensRemaining !== undefined) series.ratelimitRemaining("tokens").set(limits.tokensRemaining);
+  if (limits.tokensLimit !== undefined) series.ratelimitLimit("tokens").set(limits.tokensLimit);
 }

@@ -1,6 +1,7 @@
+import { asRecord, type Json } from "../usage/json.js";
 import type { ModelPrice, ParsedPrices } from "./types.js";
 
-type JsonRecord = Readonly<Record<string, unknown>>;
+type JsonRecord = Readonly<Json>;
 
 const ownFields = new Set(["input", "cachedInput", "output"]);
 
@@ -101,12 +102,6 @@ function optionalString(root: JsonRecord, key: "asOf" | "source", origin: string
 function isLiteLlmEntry(entry: unknown): boolean {
   const fields = asRecord(entry);
   return fields !== undefined && ("input_cost_per_token" in fields || "litellm_provider" in fields);
-}
-
-function asRecord(value: unknown): JsonRecord | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as JsonRecord)
-    : undefined;
 }
 
 function describe(value: unknown): string {

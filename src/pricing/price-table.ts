@@ -3,8 +3,6 @@ import { parsePrices } from "./parse-prices.js";
 import builtInPrices from "./prices.json" with { type: "json" };
 import type { ModelPrice, PriceTable } from "./types.js";
 
-export type { ModelPrice, PriceTable, ResolvedPrice } from "./types.js";
-
 /**
  * The built-in list prices, merged with the parsed contents of a PRICES_FILE when given. Override entries
  * replace built-in entries of the same (case-insensitive) name; everything else is kept.

@@ -1,8 +1,7 @@
-import type { Pricer } from "../metrics/recorder.js";
 import type { Usage } from "../usage/types.js";
 import { computeCostUsd } from "./cost.js";
 import { resolvePrice } from "./resolve-model.js";
-import type { PriceTable, ResolvedPrice } from "./types.js";
+import type { Pricer, PriceTable, ResolvedPrice } from "./types.js";
 
 export interface PricerOptions {
   readonly table: PriceTable;

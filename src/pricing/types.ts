@@ -1,3 +1,5 @@
+import type { Usage } from "../usage/types.js";
+
 /** List prices in USD per one million tokens, the unit OpenAI publishes them in. */
 export interface ModelPrice {
   readonly input: number;
@@ -25,4 +27,10 @@ export interface ParsedPrices {
   readonly asOf?: string;
   readonly source?: string;
   readonly models: ReadonlyMap<string, ModelPrice>;
+}
+
+/** What the request meter asks of pricing. */
+export interface Pricer {
+  /** USD for this usage, or undefined when the model has no price (then the cost is unknown, not zero). */
+  costOf(model: string, usage: Usage): number | undefined;
 }

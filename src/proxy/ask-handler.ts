@@ -1,15 +1,15 @@
 import { performance } from "node:perf_hooks";
 import type { Dispatcher } from "undici";
-import type { RequestMeter } from "../metrics/recorder.js";
+import type { RequestMeter } from "../metrics/types.js";
 import { createBodyCollector } from "../usage/body-collector.js";
-import { arrayOf, isObject, type Json, stringOf } from "../usage/extractor.js";
+import { arrayOf, isObject, type Json, stringOf } from "../usage/json.js";
 import { readPromptCompletionUsage } from "../usage/read-usage.js";
-import { sendUpstream } from "./exchange.js";
 import { failBeforeResponse, type MeteredDeps, type NodeHandler } from "./metered-handler.js";
 import { clientClosedStatus } from "./proxy-error.js";
 import { readBody } from "./read-body.js";
 import { parseRequestBody } from "./request-body.js";
 import { sendJson } from "./send.js";
+import { sendUpstream } from "./send-upstream.js";
 import { errorTypeForStatus } from "./status-errors.js";
 
 /**
@@ -18,7 +18,7 @@ import { errorTypeForStatus } from "./status-errors.js";
  */
 export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeHandler {
   return async function askHandler(req, res) {
-    const meter = deps.recorder.begin("ask", false);
+    const meter = deps.recorder.begin("ask");
     try {
       const parsed = parseRequestBody(await readBody(req, deps.maxBodyBytes), defaultModel);
       meter.setModel(parsed.model);

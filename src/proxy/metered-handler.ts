@@ -1,11 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Dispatcher } from "undici";
-import type { Recorder, RequestMeter } from "../metrics/recorder.js";
-import type { Estimator } from "../usage/estimator.js";
-import type { UsageExtractor } from "../usage/extractor.js";
-import type { Endpoint } from "../usage/types.js";
-import { type ExchangeRequest, sendUpstream, type UpstreamDeps } from "./exchange.js";
+import type { Endpoint, Recorder, RequestMeter } from "../metrics/types.js";
+import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
 import { clientResponseHeaders } from "./headers.js";
 import { createJsonRelay } from "./json-relay.js";
 import { clientClosedStatus, internalError, ProxyError } from "./proxy-error.js";
@@ -18,6 +15,7 @@ import {
   withIncludeUsage,
 } from "./request-body.js";
 import { sendError } from "./send.js";
+import { sendUpstream, type UpstreamCall, type UpstreamDeps } from "./send-upstream.js";
 import { finishRelayed } from "./status-errors.js";
 import { createStreamRelay } from "./stream-relay.js";
 
@@ -32,7 +30,7 @@ export interface MeteredRoute {
 export interface MeteredDeps extends UpstreamDeps {
   readonly recorder: Recorder;
   readonly maxBodyBytes: number;
-  readonly estimator: Estimator | undefined;
+  readonly estimator: UsageEstimator | undefined;
   /** A bug, not an upstream or client failure: logged with its stack, answered 500. */
   readonly onInternalError: (err: unknown) => void;
 }
@@ -42,7 +40,7 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise
 /** The handler of one metered endpoint (POST, JSON body with a model). */
 export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): NodeHandler {
   return async function meteredHandler(req, res) {
-    const meter = deps.recorder.begin(route.endpoint, false);
+    const meter = deps.recorder.begin(route.endpoint);
     try {
       const body = await readBody(req, deps.maxBodyBytes);
       const started = performance.now();
@@ -52,9 +50,9 @@ export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): No
       const strip = parsed.stream && route.injectsUsage && !clientAskedForUsage(parsed.json);
       const upstreamBody = strip ? withIncludeUsage(body, parsed.json) : body;
       meter.addOverhead(performance.now() - started);
-      const x: ExchangeRequest = { req, res, meter, method: "POST", path: route.path, body: upstreamBody };
-      const response = await sendUpstream(deps, x);
-      await relayResponse(deps, route, x, parsed, response, strip);
+      const call: UpstreamCall = { req, res, meter, method: "POST", path: route.path, body: upstreamBody };
+      const response = await sendUpstream(deps, call);
+      await relayResponse(deps, route, call, parsed, response, strip);
     } catch (err) {
       failBeforeResponse(res, meter, err, deps.onInternalError);
     }
@@ -64,13 +62,13 @@ export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): No
 async function relayResponse(
   deps: MeteredDeps,
   route: MeteredRoute,
-  x: ExchangeRequest,
+  call: UpstreamCall,
   parsed: ParsedRequest,
   response: Dispatcher.ResponseData,
   strip: boolean,
 ): Promise<void> {
   const started = performance.now();
-  const { meter, res } = x;
+  const { meter, res } = call;
   const status = response.statusCode;
   meter.rateLimits(response.headers);
   meter.setRequestId(headerValue(response.headers["x-request-id"]));

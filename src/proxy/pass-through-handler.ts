@@ -1,11 +1,11 @@
 import { performance } from "node:perf_hooks";
-import type { Recorder } from "../metrics/recorder.js";
-import { type ExchangeRequest, sendUpstream, type UpstreamDeps } from "./exchange.js";
+import type { Recorder } from "../metrics/types.js";
 import { clientResponseHeaders } from "./headers.js";
 import { failBeforeResponse, type NodeHandler } from "./metered-handler.js";
 import { bodyTooLarge, notFound } from "./proxy-error.js";
 import { limitBody } from "./read-body.js";
 import { relayBody } from "./relay.js";
+import { sendUpstream, type UpstreamCall, type UpstreamDeps } from "./send-upstream.js";
 import { finishRelayed } from "./status-errors.js";
 
 export interface PassThroughDeps extends UpstreamDeps {
@@ -22,13 +22,13 @@ const dotSegment = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$|\?)/i;
  * the body streamed both ways without being read; it is counted with endpoint="other".
  */
 export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
-  const relayAsIs = (meter: ExchangeRequest["meter"]) => ({
+  const relayAsIs = (meter: UpstreamCall["meter"]) => ({
     onChunk: (chunk: Buffer) => chunk,
     onEnd: () => undefined,
     addOverhead: (ms: number) => meter.addOverhead(ms),
   });
   return async function passThroughHandler(req, res) {
-    const meter = deps.recorder.begin("other", false);
+    const meter = deps.recorder.begin("other");
     try {
       const path = req.url ?? "/";
       if (!path.startsWith("/v1/") || dotSegment.test(path)) throw notFound();
@@ -36,8 +36,8 @@ export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
       const method = req.method ?? "GET";
       const hasBody = method !== "GET" && method !== "HEAD";
       const body = hasBody ? limitBody(req, deps.maxBodyBytes) : undefined;
-      const x: ExchangeRequest = { req, res, meter, method, path, body };
-      const response = await sendUpstream(deps, x);
+      const call: UpstreamCall = { req, res, meter, method, path, body };
+      const response = await sendUpstream(deps, call);
       const started = performance.now();
       meter.setRequestId(String(response.headers["x-request-id"] ?? "") || undefined);
       const stream = String(response.headers["content-type"] ?? "").includes("text/event-stream");

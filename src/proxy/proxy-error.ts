@@ -1,4 +1,4 @@
-import type { ErrorType } from "../metrics/definitions.js";
+import type { ErrorType } from "../metrics/types.js";
 
 /** OpenAI's error `type` values that clients already branch on. */
 export type OpenAiErrorType =
@@ -105,7 +105,7 @@ export const clientClosed = (cause?: unknown): ProxyError =>
     cause,
   });
 
-export const upstreamUnreachable = (cause?: unknown): ProxyError =>
+const upstreamUnreachable = (cause?: unknown): ProxyError =>
   new ProxyError({
     code: "upstream_unreachable",
     status: 502,
@@ -115,7 +115,7 @@ export const upstreamUnreachable = (cause?: unknown): ProxyError =>
     cause,
   });
 
-export const upstreamTimeout = (cause?: unknown): ProxyError =>
+const upstreamTimeout = (cause?: unknown): ProxyError =>
   new ProxyError({
     code: "upstream_timeout",
     status: 504,
@@ -125,7 +125,7 @@ export const upstreamTimeout = (cause?: unknown): ProxyError =>
     cause,
   });
 
-export const upstreamBadResponse = (cause?: unknown): ProxyError =>
+const upstreamBadResponse = (cause?: unknown): ProxyError =>
   new ProxyError({
     code: "upstream_bad_response",
     status: 502,

@@ -1,4 +1,4 @@
-import { isObject, type Json } from "../usage/extractor.js";
+import { isObject, type Json } from "../usage/json.js";
 import { invalidJson, missingModel } from "./proxy-error.js";
 
 export interface ParsedRequest {

@@ -1,5 +1,4 @@
-import type { ErrorType } from "../metrics/definitions.js";
-import type { RequestMeter } from "../metrics/recorder.js";
+import type { ErrorType, RequestMeter } from "../metrics/types.js";
 import { clientClosedStatus } from "./proxy-error.js";
 import type { RelayOutcome } from "./relay.js";
 

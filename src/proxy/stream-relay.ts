@@ -1,8 +1,7 @@
-import type { RequestMeter } from "../metrics/recorder.js";
+import type { RequestMeter } from "../metrics/types.js";
 import { createSseTap } from "../stream/sse-tap.js";
 import { createUsageStripper } from "../stream/usage-stripper.js";
-import type { Estimator } from "../usage/estimator.js";
-import type { UsageExtractor } from "../usage/extractor.js";
+import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
 import type { RelayHooks } from "./relay.js";
 import type { ParsedRequest } from "./request-body.js";
 
@@ -15,7 +14,7 @@ export interface RelayContext {
   readonly extractor: UsageExtractor;
   readonly meter: RequestMeter;
   readonly parsed: ParsedRequest;
-  readonly estimator: Estimator | undefined;
+  readonly estimator: UsageEstimator | undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   seedOf,
   splitIntoPieces,
 } from "./text-generation.js";
-import { cachedTokensFor, isRecord } from "./token-counting.js";
+import { cachedTokensFor, isRecord, type TokenUsage } from "./token-counting.js";
 
 /** The function the answer calls when the request offered tools. */
 export interface ToolSpec {
@@ -32,13 +32,6 @@ export interface ChoicePlan {
   readonly text: string;
   readonly toolCall: ToolCallPlan | undefined;
   readonly finishReason: FinishReason;
-  readonly reasoningTokens: number;
-}
-
-export interface TokenUsage {
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly cachedTokens: number;
   readonly reasoningTokens: number;
 }
 

@@ -56,7 +56,7 @@ function messageOf(choice: ChoicePlan): Record<string, unknown> {
 }
 
 /** Two-space JSON with a trailing newline: OpenAI's exact non-streamed layout. */
-export function chatCompletionBody(plan: AnswerPlan, reportUsage: boolean): string {
+function chatCompletionBody(plan: AnswerPlan, reportUsage: boolean): string {
   const completion = {
     id: `chatcmpl-${plan.idSuffix}`,
     object: "chat.completion",

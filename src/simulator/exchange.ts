@@ -1,22 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { SimulatorContext } from "./context.js";
 import { type Faults, noFaults } from "./faults.js";
-import type { RateLimiter } from "./rate-limits.js";
-import type { SimulatorStats } from "./simulator.js";
 
-/** What every request handler shares: resolved options, counters and the rate-limit windows. */
-export interface SimulatorContext {
-  readonly ttftMs: number;
-  readonly tokensPerSecond: number;
-  readonly rateLimitRatio: number;
-  readonly now: () => number;
-  readonly random: () => number;
-  readonly stats: SimulatorStats;
-  readonly rateLimiter: RateLimiter;
-  closing: boolean;
-}
-
-export type Endpoint = "chat" | "completions" | "responses" | "embeddings" | "models" | "other";
+/** Which simulated endpoint a request reached; error bodies take that endpoint's layout. */
+export type SimulatedEndpoint = "chat" | "completions" | "responses" | "embeddings" | "models" | "other";
 
 function ignoreError(): void {}
 
@@ -27,7 +15,7 @@ function ignoreError(): void {}
 export class Exchange {
   readonly requestId = `req_${randomUUID().replaceAll("-", "")}`;
   readonly startedAt = performance.now();
-  endpoint: Endpoint = "other";
+  endpoint: SimulatedEndpoint = "other";
   faults: Faults = noFaults;
   closed = false;
   private dropped = false;

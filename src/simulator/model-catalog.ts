@@ -14,7 +14,7 @@ function model(id: string, snapshot: string, created: number, ownedBy = "system"
   return { id, snapshot, created, ownedBy };
 }
 
-export const catalog: readonly CatalogModel[] = [
+const catalog: readonly CatalogModel[] = [
   model("gpt-4o-mini", "gpt-4o-mini-2024-07-18", 1721172741),
   model("gpt-4o", "gpt-4o-2024-08-06", 1715367049),
   model("gpt-4.1", "gpt-4.1-2025-04-14", 1744316542),
@@ -40,7 +40,7 @@ export const catalog: readonly CatalogModel[] = [
 
 const byId = new Map(catalog.map((entry) => [entry.id, entry]));
 
-export function findModel(id: string): CatalogModel | undefined {
+function findModel(id: string): CatalogModel | undefined {
   return byId.get(id);
 }
 

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { applyFaults } from "./apply-faults.js";
 import { handleChat } from "./chat.js";
 import { handleCompletions } from "./completions.js";
+import type { SimulatorContext } from "./context.js";
 import { handleEmbeddings } from "./embeddings.js";
-import { type Endpoint, Exchange, type SimulatorContext } from "./exchange.js";
-import { applyFaults, faultHeader, parseFaults } from "./faults.js";
+import { Exchange, type SimulatedEndpoint } from "./exchange.js";
+import { faultHeader, parseFaults } from "./faults.js";
 import { handleModelGet, handleModelList } from "./model-catalog.js";
 import {
   bodyTooLarge,
@@ -19,7 +21,7 @@ import { isRecord } from "./token-counting.js";
 
 type Handler = (ex: Exchange, body: Record<string, unknown>, model: string) => Promise<void>;
 
-const postRoutes = new Map<string, readonly [Endpoint, Handler]>([
+const postRoutes = new Map<string, readonly [SimulatedEndpoint, Handler]>([
   ["/v1/chat/completions", ["chat", handleChat]],
   ["/v1/completions", ["completions", handleCompletions]],
   ["/v1/responses", ["responses", handleResponses]],

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SimulatorContext } from "./exchange.js";
+import type { SimulatorContext, SimulatorStats } from "./context.js";
 import { RateLimiter } from "./rate-limits.js";
 import { handleRequest } from "./router.js";
 
@@ -19,15 +19,6 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Default Math.random; only spontaneous 429s and latency jitter use it. */
   random?: () => number;
-}
-
-export interface SimulatorStats {
-  requests: number;
-  openSockets: number;
-  clientAborts: number;
-  lastAbortAt?: number;
-  lastRequestHeaders?: Record<string, string | string[] | undefined>;
-  lastRequestBody?: string;
 }
 
 export interface Simulator {

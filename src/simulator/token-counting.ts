@@ -1,16 +1,22 @@
-import type { TokenUsage } from "./answer-plan.js";
+/** A simulated answer's billed tokens, rendered in each endpoint's usage shape below. */
+export interface TokenUsage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly cachedTokens: number;
+  readonly reasoningTokens: number;
+}
 
 /** Roughly what OpenAI bills: about four characters per token, plus framing per message. */
 const tokensPerMessage = 4;
 const primingTokens = 3;
 const tokensPerImage = 85;
 
-export function textTokens(text: string): number {
+function textTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
 /** Content may be a string or an array of parts (text, image, audio); anything else counts as empty. */
-export function contentTokens(content: unknown): number {
+function contentTokens(content: unknown): number {
   if (typeof content === "string") return textTokens(content);
   if (!Array.isArray(content)) return 0;
   let tokens = 0;

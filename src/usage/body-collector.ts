@@ -1,4 +1,4 @@
-import { isObject, type Json } from "./extractor.js";
+import { type Json, parseJsonObject } from "./json.js";
 
 /** Bodies up to this size are parsed whole; larger ones (embeddings of many inputs) only by their tail. */
 const fullParseLimit = 1024 * 1024;
@@ -40,7 +40,7 @@ export function createBodyCollector(): BodyCollector {
       if (truncated) return { json: undefined, usage };
       // Found in the tail: the whole body is parsed only if someone asks (/ask does; metering does not).
       if (usage !== undefined) return withLazyJson(bytes, usage);
-      const json = parseObject(bytes.toString("utf8"));
+      const json = parseJsonObject(bytes.toString("utf8"));
       return { json, usage: json?.usage };
     },
   };
@@ -51,19 +51,10 @@ function withLazyJson(bytes: Buffer, usage: unknown): CollectedBody {
   return {
     usage,
     get json() {
-      json ??= parseObject(bytes.toString("utf8"));
+      json ??= parseJsonObject(bytes.toString("utf8"));
       return json;
     },
   };
-}
-
-function parseObject(text: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -78,7 +69,7 @@ function usageFromTail(bytes: Buffer): unknown {
   const open = /^"usage"\s*:\s*\{/.exec(text.slice(key, key + 64))?.[0].length;
   if (open === undefined) return undefined;
   const end = matchingBrace(text, key + open - 1);
-  return end < 0 ? undefined : parseObject(text.slice(key + open - 1, end + 1));
+  return end < 0 ? undefined : parseJsonObject(text.slice(key + open - 1, end + 1));
 }
 
 function matchingBrace(text: string, open: number): number {

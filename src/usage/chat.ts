@@ -1,8 +1,8 @@
 import { choiceIndex, createChoiceStreamObserver } from "./choice-stream.js";
-import type { ToolCallText } from "./estimate-tokens.js";
-import { arrayOf, isObject, type Json, stringOf, type UsageExtractor } from "./extractor.js";
-import type { GeneratedOutput, OutputCollector } from "./generated-output.js";
+import type { GeneratedOutput, OutputCollector, ToolCallText } from "./generated-output.js";
+import { arrayOf, isObject, type Json, stringOf } from "./json.js";
 import { usageOfBody } from "./read-usage.js";
+import type { UsageExtractor } from "./types.js";
 
 /** Text of a message or a delta: content, refusal and reasoning (DeepSeek/vLLM style). */
 function messageText(message: Json): string {

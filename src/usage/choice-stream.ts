@@ -1,9 +1,8 @@
 import type { SseEvent } from "../stream/sse-tap.js";
-import type { Json, StreamObserver } from "./extractor.js";
-import { parseData } from "./extractor.js";
 import { createOutputCollector, type OutputCollector } from "./generated-output.js";
+import { type Json, parseJsonObject } from "./json.js";
 import { readPromptCompletionUsage } from "./read-usage.js";
-import type { Usage } from "./types.js";
+import type { StreamObserver, Usage } from "./types.js";
 
 export interface ChoiceChunkReader {
   hasContent(chunk: Json): boolean;
@@ -53,7 +52,7 @@ export function createChoiceStreamObserver(
       }
       const hasUsage = usageObject.test(data);
       if (sawContent && !hasUsage && output === undefined) return;
-      const chunk = parseData(data);
+      const chunk = parseJsonObject(data);
       if (chunk === undefined) return;
       if (hasUsage) usage = readPromptCompletionUsage(chunk.usage) ?? usage;
       if (!sawContent && reader.hasContent(chunk)) {

@@ -1,7 +1,8 @@
 import { choiceIndex, createChoiceStreamObserver } from "./choice-stream.js";
-import { arrayOf, isObject, type Json, stringOf, type UsageExtractor } from "./extractor.js";
 import type { GeneratedOutput } from "./generated-output.js";
+import { arrayOf, isObject, type Json, stringOf } from "./json.js";
 import { usageOfBody } from "./read-usage.js";
+import type { UsageExtractor } from "./types.js";
 
 const choicesText = (body: Json): string =>
   arrayOf(body.choices)

@@ -1,5 +1,5 @@
-import type { StreamObserver, UsageExtractor } from "./extractor.js";
 import { usageOfBody } from "./read-usage.js";
+import type { StreamObserver, UsageExtractor } from "./types.js";
 
 const noStream: StreamObserver = {
   wants: () => false,

@@ -1,4 +1,9 @@
-import type { ToolCallText } from "./estimate-tokens.js";
+/** A tool call the model generated: its function's name and arguments. */
+export interface ToolCallText {
+  readonly name: string;
+  /** The arguments JSON exactly as the model produced it. */
+  readonly arguments: string;
+}
 
 /** One generated message (a choice, or a Responses output): its text and the tool calls it made. */
 export interface GeneratedMessage {

@@ -1,8 +1,5 @@
+import { isObject, type Json } from "./json.js";
 import type { Usage } from "./types.js";
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null;
 
 const count = (value: unknown): number =>
   typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;

@@ -1,9 +1,8 @@
 import type { SseEvent } from "../stream/sse-tap.js";
-import type { ToolCallText } from "./estimate-tokens.js";
-import { arrayOf, isObject, parseData, stringOf, type UsageExtractor } from "./extractor.js";
-import type { GeneratedOutput } from "./generated-output.js";
+import type { GeneratedOutput, ToolCallText } from "./generated-output.js";
+import { arrayOf, isObject, parseJsonObject, stringOf } from "./json.js";
 import { readAnyUsage, usageOfBody } from "./read-usage.js";
-import type { Usage } from "./types.js";
+import type { Usage, UsageExtractor } from "./types.js";
 
 // The events that close a response and carry its usage:
 // https://platform.openai.com/docs/api-reference/responses-streaming/response/completed
@@ -59,7 +58,7 @@ export const responsesExtractor: UsageExtractor = {
           onFirstToken();
         }
         if (!finalEvents.has(type)) return;
-        const response = parseData(sse.data)?.response;
+        const response = parseJsonObject(sse.data)?.response;
         usage = (isObject(response) ? readAnyUsage(response.usage) : undefined) ?? usage;
         output = responseOutput(response);
       },

@@ -1,6 +1,6 @@
-import { estimateCompletionTokens, estimatePromptTokens, estimateToolCallTokens } from "./estimate-tokens.js";
-import type { Estimator } from "./estimator.js";
 import { type GeneratedOutput, textOutput } from "./generated-output.js";
+import { estimateCompletionTokens, estimatePromptTokens, estimateToolCallTokens } from "./tokenizer.js";
+import type { UsageEstimator } from "./types.js";
 
 /** Completion tokens of every generated message: its text, plus its tool calls with their framing. */
 function outputTokens(model: string, output: GeneratedOutput): number {
@@ -13,7 +13,7 @@ function outputTokens(model: string, output: GeneratedOutput): number {
 }
 
 /** The tokenizer-backed estimator; cached and reasoning tokens cannot be known locally and stay 0. */
-export function createTokenEstimator(): Estimator {
+export function createTokenEstimator(): UsageEstimator {
   return {
     estimate(model, requestBody, completion) {
       const output = typeof completion === "string" ? textOutput(completion) : completion;

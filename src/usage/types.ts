@@ -1,3 +1,6 @@
+import type { SseEvent } from "../stream/sse-tap.js";
+import type { GeneratedOutput } from "./generated-output.js";
+
 /**
  * Token usage as the upstream billed it, normalised across endpoints.
  * `cachedTokens` is a subset of `promptTokens`; `reasoningTokens` is a subset of `completionTokens`.
@@ -9,21 +12,26 @@ export interface Usage {
   readonly reasoningTokens: number;
 }
 
-export const zeroUsage: Usage = Object.freeze({
-  promptTokens: 0,
-  completionTokens: 0,
-  cachedTokens: 0,
-  reasoningTokens: 0,
-});
+export interface StreamObserver {
+  /** Whether an event's raw bytes may matter; the others are passed on without being decoded or parsed. */
+  wants(raw: Buffer): boolean;
+  onEvent(event: SseEvent): void;
+  /** The usage the upstream reported in the stream, if it did. */
+  readonly usage: Usage | undefined;
+  /** What was generated, kept only when the stream showed it would report no usage (for estimates). */
+  completionText(): GeneratedOutput | undefined;
+}
 
-/** The endpoints the proxy meters separately; also the values of the `endpoint` label. */
-export type Endpoint = "chat_completions" | "responses" | "embeddings" | "completions" | "ask" | "other";
+/** How one endpoint's responses carry usage and content, streamed and not. */
+export interface UsageExtractor {
+  fromBody(body: unknown): Usage | undefined;
+  /** What a non-streamed body generated, for estimating tokens when it has no usage. */
+  textOfBody(body: unknown): GeneratedOutput;
+  observeStream(onFirstToken: () => void): StreamObserver;
+}
 
-export const endpoints: readonly Endpoint[] = [
-  "chat_completions",
-  "responses",
-  "embeddings",
-  "completions",
-  "ask",
-  "other",
-];
+/** Counts tokens locally when an upstream reports no usage (some OpenAI-compatible servers never do). */
+export interface UsageEstimator {
+  /** `completion` is what the response generated; a plain string counts as text only. */
+  estimate(model: string, requestBody: unknown, completion: string | GeneratedOutput): Usage;
+}

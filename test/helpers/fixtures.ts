@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createSseTap } from "../../src/stream/sse-tap.js";
-import type { UsageExtractor } from "../../src/usage/extractor.js";
 import type { GeneratedOutput } from "../../src/usage/generated-output.js";
-import type { Usage } from "../../src/usage/types.js";
+import type { Usage, UsageExtractor } from "../../src/usage/types.js";
 
 /** The recorded OpenAI transcripts kept in the repository (test/fixtures/openai, with PROVENANCE.md). */
 export const fixtureDir = new URL("../fixtures/openai/", import.meta.url);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { chatExtractor } from "../../src/usage/chat.js";
 import { completionsExtractor } from "../../src/usage/completions.js";
-import type { UsageExtractor } from "../../src/usage/extractor.js";
 import { responsesExtractor } from "../../src/usage/responses.js";
-import type { Usage } from "../../src/usage/types.js";
+import type { Usage, UsageExtractor } from "../../src/usage/types.js";
 import { observeChunks, randomChunks, sseBytes } from "../helpers/fixtures.js";
 import { usageOf } from "../helpers/stream-helpers.js";
 

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { ToolCallText } from "../../src/usage/generated-output.js";
 import {
   encodingFor,
   estimateCompletionTokens,
   estimatePromptTokens,
   estimateToolCallTokens,
-  type ToolCallText,
-} from "../../src/usage/estimate-tokens.js";
+} from "../../src/usage/tokenizer.js";
 
 // Real OpenAI transcripts (see PROVENANCE.md there); they live beside the repo, not in it.
 const fixtures = new URL("../fixtures/openai/", import.meta.url);

@@ -3,12 +3,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
-import type { RequestMeter } from "../metrics/recorder.js";
+import type { RequestMeter } from "../metrics/types.js";
 import { type UpstreamAuth, upstreamRequestHeaders } from "./headers.js";
 import { clientClosed, fromUpstreamFailure } from "./proxy-error.js";
 import type { Upstream } from "./upstream.js";
 
-export interface ExchangeRequest {
+export interface UpstreamCall {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly meter: RequestMeter;
@@ -23,7 +23,7 @@ export interface UpstreamDeps {
   readonly auth: UpstreamAuth;
 }
 
-function bodyLength({ body, req }: ExchangeRequest): number | undefined {
+function bodyLength({ body, req }: UpstreamCall): number | undefined {
   if (Buffer.isBuffer(body)) return body.length;
   const declared = req.headers["content-length"];
   return body !== undefined && declared !== undefined ? Number(declared) : undefined;
@@ -33,33 +33,33 @@ function bodyLength({ body, req }: ExchangeRequest): number | undefined {
  * Sends the request upstream and waits for its headers. A client that goes away meanwhile aborts the
  * upstream request at once (so the upstream stops generating) and the wait ends with status 499.
  */
-export async function sendUpstream(deps: UpstreamDeps, x: ExchangeRequest): Promise<Dispatcher.ResponseData> {
+export async function sendUpstream(deps: UpstreamDeps, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
   // undici takes an EventEmitter as a signal; an AbortController (an EventTarget) cost 1.6% of the
   // proxy's CPU under load (bench/results/profile.md).
   const signal = new EventEmitter();
   let aborted = false;
   const onClose = () => {
-    if (x.res.writableFinished) return;
+    if (call.res.writableFinished) return;
     aborted = true;
     signal.emit("abort");
   };
-  x.res.on("close", onClose);
+  call.res.on("close", onClose);
   const started = performance.now();
-  const length = bodyLength(x);
-  const headers = upstreamRequestHeaders(x.req, deps.auth, length);
-  x.meter.addOverhead(performance.now() - started);
+  const length = bodyLength(call);
+  const headers = upstreamRequestHeaders(call.req, deps.auth, length);
+  call.meter.addOverhead(performance.now() - started);
   try {
     return await deps.upstream.dispatcher.request({
       origin: deps.upstream.origin,
-      path: deps.upstream.pathFor(x.path),
-      method: x.method as Dispatcher.HttpMethod,
+      path: deps.upstream.pathFor(call.path),
+      method: call.method as Dispatcher.HttpMethod,
       headers,
-      body: x.body,
+      body: call.body,
       signal,
     });
   } catch (err) {
     throw aborted ? clientClosed(err) : fromUpstreamFailure(err);
   } finally {
-    x.res.off("close", onClose);
+    call.res.off("close", onClose);
   }
 }

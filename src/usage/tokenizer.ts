@@ -3,18 +3,13 @@ import {
   type ChatCompletionFunctionDefinition,
   formatFunctionDefinitions,
 } from "gpt-tokenizer/functionCalling";
+import type { ToolCallText } from "./generated-output.js";
+import { arrayOf, asRecord, type Json, stringOf } from "./json.js";
 
 type EncodingName = "o200k_base" | "cl100k_base";
-type Json = Readonly<Record<string, unknown>>;
 type Count = (text: string) => number;
 
 type Encoder = Pick<typeof import("gpt-tokenizer/encoding/o200k_base"), "countTokens">;
-
-export interface ToolCallText {
-  readonly name: string;
-  /** The arguments JSON exactly as the model produced it. */
-  readonly arguments: string;
-}
 
 // The OpenAI cookbook's chat accounting: 3 tokens wrap every message, a `name` costs 1 more, and the
 // reply is primed with 3. https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
@@ -44,11 +39,6 @@ const o200kModels = /^(?:gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gpt-oss|o\d)/
 /** o200k_base for the GPT-4o generation onwards, cl100k_base for older and unknown models. */
 export function encodingFor(model: string): EncodingName {
   return o200kModels.test(bareModel(model)) ? "o200k_base" : "cl100k_base";
-}
-
-/** Loads the model's encoding now, e.g. at startup, rather than stalling the first request that needs it. */
-export function preloadEncoding(model: string): void {
-  loadEncoder(encodingFor(model));
 }
 
 /** Tokens of generated text, e.g. the concatenated content of every choice. */
@@ -184,16 +174,4 @@ function parseOrKeep(json: string): unknown {
   } catch {
     return json; // a stream cut short leaves truncated arguments; count them as they are
   }
-}
-
-function arrayOf(value: unknown): readonly unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function stringOf(value: unknown): string {
-  return typeof value === "string" ? value : "";
-}
-
-function asRecord(value: unknown): Json | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 }
