@@ -7,7 +7,7 @@ import { readPromptCompletionUsage } from "../usage/read-usage.js";
 import { failBeforeResponse, type MeteredDeps, type NodeHandler } from "./metered-handler.js";
 import { clientClosedStatus } from "./proxy-error.js";
 import { readBody } from "./read-body.js";
-import { parseRequestBody } from "./request-body.js";
+import { askUpstreamBody, parseRequestBody } from "./request-body.js";
 import { sendJson } from "./send.js";
 import { sendUpstream } from "./send-upstream.js";
 import { errorTypeForStatus } from "./status-errors.js";
@@ -20,10 +20,10 @@ export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeH
   return async function askHandler(req, res) {
     const meter = deps.recorder.begin("ask");
     try {
-      const parsed = parseRequestBody(await readBody(req, deps.maxBodyBytes), defaultModel);
+      const raw = await readBody(req, deps.maxBodyBytes);
+      const parsed = parseRequestBody(raw, defaultModel);
       meter.setModel(parsed.model);
-      const { stream: _stream, stream_options: _options, ...rest } = parsed.json;
-      const body = Buffer.from(JSON.stringify({ ...rest, model: parsed.model }));
+      const body = askUpstreamBody(raw, parsed.model);
       const response = await sendUpstream(deps, {
         req,
         res,

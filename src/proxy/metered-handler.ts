@@ -9,7 +9,7 @@ import { clientClosedStatus, internalError, ProxyError } from "./proxy-error.js"
 import { readBody } from "./read-body.js";
 import { relayBody } from "./relay.js";
 import {
-  clientAskedForUsage,
+  canAddIncludeUsage,
   type ParsedRequest,
   parseRequestBody,
   withIncludeUsage,
@@ -47,7 +47,7 @@ export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): No
       const parsed = parseRequestBody(body);
       meter.setModel(parsed.model);
       meter.setStream(parsed.stream);
-      const strip = parsed.stream && route.injectsUsage && !clientAskedForUsage(parsed.json);
+      const strip = parsed.stream && route.injectsUsage && canAddIncludeUsage(parsed.json);
       const upstreamBody = strip ? withIncludeUsage(body, parsed.json) : body;
       meter.addOverhead(performance.now() - started);
       const call: UpstreamCall = { req, res, meter, method: "POST", path: route.path, body: upstreamBody };

@@ -56,7 +56,9 @@ export function estimateToolCallTokens(model: string, calls: readonly ToolCallTe
     recipient_name: `functions.${call.name}`,
     parameters: parseOrKeep(call.arguments),
   }));
-  return toolCallFraming + count("multi_tool_use.parallel") + count(JSON.stringify({ tool_uses: toolUses }));
+  const rawArguments = calls.map((call) => call.arguments).join("");
+  const text = stringifyOr({ tool_uses: toolUses }, rawArguments);
+  return toolCallFraming + count("multi_tool_use.parallel") + count(text);
 }
 
 /**
@@ -114,7 +116,7 @@ function toolTokens(request: Json, hasSystem: boolean, count: Count): number {
     return overhead + count(formatFunctionDefinitions(definitions));
   } catch {
     // Schemas the TypeScript rendering cannot walk (null properties, …): their JSON is a fair stand-in.
-    return overhead + count(JSON.stringify(definitions));
+    return overhead + count(stringifyOr(definitions, ""));
   }
 }
 
@@ -133,12 +135,15 @@ function isEmbeddings(model: string, request: Json): boolean {
   return Array.isArray(input) && input.every((item) => typeof item !== "object" || Array.isArray(item));
 }
 
-/** Completions `prompt` / embeddings `input`: a string, strings, token ids, or arrays of token ids. */
-function inputTokens(input: unknown, count: Count): number {
+/**
+ * Completions `prompt` / embeddings `input`: a string, strings, token ids, or arrays of token ids, so
+ * two levels at most; deeper arrays are not a prompt (and would recurse as deep as the client nests).
+ */
+function inputTokens(input: unknown, count: Count, depth = 0): number {
   if (typeof input === "string") return count(input);
-  if (!Array.isArray(input)) return 0;
+  if (!Array.isArray(input) || depth > 1) return 0;
   if (input.every((item) => typeof item === "number")) return input.length;
-  return input.reduce((sum: number, item) => sum + inputTokens(item, count), 0);
+  return input.reduce((sum: number, item) => sum + inputTokens(item, count, depth + 1), 0);
 }
 
 /** Message content: a string, or parts of which the text-bearing ones count. */
@@ -166,6 +171,15 @@ function loadEncoder(encoding: EncodingName): Encoder {
 function bareModel(model: string): string {
   const name = model.trim().toLowerCase();
   return name.slice(name.lastIndexOf("/") + 1);
+}
+
+/** JSON.stringify recurses: a value nested thousands deep (parsed fine) throws RangeError. */
+function stringifyOr(value: unknown, fallback: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return fallback;
+  }
 }
 
 function parseOrKeep(json: string): unknown {

@@ -247,3 +247,29 @@ describe("estimateToolCallTokens", () => {
     );
   });
 });
+
+describe("bodies nested thousands deep (JSON.parse reads them, JSON.stringify throws RangeError)", () => {
+  const nested = JSON.parse(`${"[".repeat(20_000)}${"]".repeat(20_000)}`) as unknown;
+
+  it("a prompt or input nested deep counts only the levels the API defines", () => {
+    expect(estimatePromptTokens("gpt-4o-mini", { prompt: nested })).toBe(0);
+    expect(estimatePromptTokens("text-embedding-3-small", { input: ["hi", nested] })).toBeGreaterThan(0);
+  });
+
+  it("a tool schema nested deep counts its framing instead of throwing", () => {
+    const depth = 20_000;
+    const schema = `${'{"type":"object","properties":{"a":'.repeat(depth)}{"type":"string"}${"}}".repeat(depth)}`;
+    const tools = [{ type: "function", function: { name: "f", parameters: JSON.parse(schema) } }];
+    const messages = [{ role: "user", content: "hi" }];
+    expect(estimatePromptTokens("gpt-4o-mini", { messages, tools })).toBeGreaterThan(0);
+  });
+
+  it("tool call arguments nested deep count as their raw text", () => {
+    const args = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+    const calls = [
+      { name: "a", arguments: args },
+      { name: "b", arguments: "{}" },
+    ];
+    expect(estimateToolCallTokens("gpt-4o-mini", calls)).toBeGreaterThan(0);
+  });
+});
