@@ -46,6 +46,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     labelModel: createModelLabeler({ isKnown: pricer.isKnown, maxModelLabels: config.maxModelLabels }),
     pricer,
     onFinish: (record) => logRequest(logger, record),
+    onUncountableUsage: once(() =>
+      logger.warn(
+        "the upstream reported token counts that are not non-negative integers below 2^53; such usage is " +
+          "ignored (the request counts as without usage); logged once",
+      ),
+    ),
   });
   const upstream = createUpstream(config);
   let ready = true;
@@ -107,4 +113,13 @@ function closeGracefully(server: Server, graceMs: number): Promise<void> {
     });
     server.closeIdleConnections();
   });
+}
+
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    action();
+  };
 }

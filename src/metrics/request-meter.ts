@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Pricer } from "../pricing/types.js";
+import { isCountableUsage } from "../usage/read-usage.js";
 import type { Usage } from "../usage/types.js";
 import type { ModelSeries } from "./model-series.js";
 import { type RateLimitHeaders, readRateLimits } from "./rate-limit-headers.js";
@@ -71,6 +72,10 @@ export class Meter implements RequestMeter {
 
   usage(reported: Usage, options: { estimated?: boolean } = {}): void {
     if (this.recordedUsage !== undefined || this.finished) return;
+    if (!isCountableUsage(reported)) {
+      this.shared.options.onUncountableUsage?.();
+      return;
+    }
     this.recordedUsage = reported;
     this.usageEstimated = options.estimated ?? false;
     const pricedAs = this.requestedModel ?? this.model;
@@ -126,7 +131,10 @@ function recordUsage(
   series.cachedTokens().inc(usage.cachedTokens);
   series.reasoningTokens().inc(usage.reasoningTokens);
   if (estimated) series.usageEstimated().inc();
-  const cost = pricer.costOf(pricedAs, usage);
+  const priced = pricer.costOf(pricedAs, usage);
+  // Counts below 2^53 keep list prices finite, but a PRICES_FILE price is only known to be finite: a
+  // product that overflows is no cost, never an exception out of prom-client after the client got its answer.
+  const cost = priced !== undefined && Number.isFinite(priced) && priced >= 0 ? priced : undefined;
   if (cost === undefined) series.unpriced().inc();
   else series.cost().inc(cost);
   return cost;

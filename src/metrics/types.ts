@@ -39,6 +39,8 @@ export interface RecorderOptions {
   readonly labelModel: ModelLabeler;
   readonly pricer: Pricer;
   readonly onFinish?: (record: RequestRecord) => void;
+  /** Usage with a count that is not a non-negative safe integer was reported, and ignored. */
+  readonly onUncountableUsage?: () => void;
   readonly now?: () => number;
 }
 
@@ -51,7 +53,10 @@ export interface RequestMeter {
   setStream(stream: boolean): void;
   /** Marks the first chunk that carries content (streams only); later calls are ignored. */
   firstToken(): void;
-  /** Records billed tokens and their cost; a request has one usage, later calls are ignored. */
+  /**
+   * Records billed tokens and their cost; a request has one usage, later calls are ignored. Usage with a
+   * count that is not a non-negative safe integer is not recorded: the request counts as without usage.
+   */
   usage(usage: Usage, options?: { estimated?: boolean }): void;
   rateLimits(headers: RateLimitHeaders): void;
   /** Time spent working inside the proxy, in ms (waits for the upstream and the client excluded). */

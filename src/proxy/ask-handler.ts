@@ -3,7 +3,7 @@ import type { Dispatcher } from "undici";
 import type { RequestMeter } from "../metrics/types.js";
 import { createBodyCollector } from "../usage/body-collector.js";
 import { arrayOf, isObject, type Json, stringOf } from "../usage/json.js";
-import { readPromptCompletionUsage } from "../usage/read-usage.js";
+import { isCountableUsage, readPromptCompletionUsage } from "../usage/read-usage.js";
 import { failBeforeResponse, type MeteredDeps, type NodeHandler } from "./metered-handler.js";
 import { clientClosedStatus } from "./proxy-error.js";
 import { readBody } from "./read-body.js";
@@ -67,8 +67,10 @@ function answer(res: Parameters<NodeHandler>[1], meter: RequestMeter, model: str
   const collector = createBodyCollector();
   collector.push(bytes);
   const { json } = collector.finish();
-  const usage = readPromptCompletionUsage(json?.usage);
-  if (usage !== undefined) meter.usage(usage);
+  const reported = readPromptCompletionUsage(json?.usage);
+  if (reported !== undefined) meter.usage(reported);
+  // The summary shows what was counted: usage the meter refused is shown as none.
+  const usage = reported !== undefined && isCountableUsage(reported) ? reported : undefined;
   const body = JSON.stringify({
     model,
     latency_s: Number(((performance.now() - meter.receivedAt) / 1000).toFixed(3)),

@@ -71,7 +71,6 @@ export function planAnswer(ex: Exchange, request: AnswerRequest): AnswerPlan {
     completionTokens += choice.pieces.length + choice.reasoningTokens;
     reasoningTokens += choice.reasoningTokens;
   }
-  const cacheHit = ex.req.headers["x-simulator-cache"] === "hit";
   return {
     model: snapshotOf(request.model),
     created: Math.floor(ex.context.now() / 1000),
@@ -79,13 +78,18 @@ export function planAnswer(ex: Exchange, request: AnswerRequest): AnswerPlan {
     fingerprint: `fp_${drawHex(draw, 10)}`,
     draw,
     choices,
-    usage: {
-      promptTokens: request.promptTokens,
-      completionTokens,
-      cachedTokens: cachedTokensFor(request.promptTokens, cacheHit),
-      reasoningTokens,
-    },
+    usage: usageOf(ex, request.promptTokens, completionTokens, reasoningTokens),
   };
+}
+
+function usageOf(ex: Exchange, promptTokens: number, completionTokens: number, reasoningTokens: number) {
+  const forced = ex.faults.usageTokens;
+  if (forced !== undefined) {
+    return { promptTokens: forced, completionTokens: forced, cachedTokens: 0, reasoningTokens: 0 };
+  }
+  const cacheHit = ex.req.headers["x-simulator-cache"] === "hit";
+  const cachedTokens = cachedTokensFor(promptTokens, cacheHit);
+  return { promptTokens, completionTokens, cachedTokens, reasoningTokens };
 }
 
 function planChoice(draw: Draw, request: AnswerRequest, forced: number | undefined): ChoicePlan {

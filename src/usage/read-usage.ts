@@ -1,8 +1,27 @@
 import { isObject, type Json } from "./json.js";
 import type { Usage } from "./types.js";
 
+/**
+ * A count as the upstream sent it: absent or null is 0, a number is kept as it is, anything else is NaN.
+ * Nothing is repaired here (no flooring, no clamping): a block with a count that is not a non-negative
+ * safe integer is refused whole by `isCountableUsage`, because a broken upstream's 1e308 or -3 says
+ * nothing about what was billed.
+ */
 const count = (value: unknown): number =>
-  typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+  value === undefined || value === null ? 0 : typeof value === "number" ? value : Number.NaN;
+
+const countable = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * Whether every count is a non-negative integer below 2^53: only such usage reaches the counters, so
+ * that they never turn NaN or +Inf and never decrease (prom-client adds NaN silently, and throws on an
+ * infinite increment).
+ */
+export const isCountableUsage = (usage: Usage): boolean =>
+  countable(usage.promptTokens) &&
+  countable(usage.completionTokens) &&
+  countable(usage.cachedTokens) &&
+  countable(usage.reasoningTokens);
 
 /**
  * Every request that reaches a model bills at least one prompt token, so a block of zeros is a

@@ -90,6 +90,15 @@ describe("error faults", () => {
     const body = (await (await post(sim, "/chat/completions", chat, fault("no_usage"))).json()) as object;
     expect(body).not.toHaveProperty("usage");
   });
+
+  it("usage:N reports N prompt and completion tokens, as a broken upstream might", async () => {
+    const text = await (await post(sim, "/chat/completions", streamed, fault("usage:1e308"))).text();
+    expect(text).toContain('"prompt_tokens":1e+308,"completion_tokens":1e+308');
+    const body = (await (await post(sim, "/chat/completions", chat, fault("usage:-3"))).json()) as {
+      usage: Record<string, unknown>;
+    };
+    expect(body.usage).toMatchObject({ prompt_tokens: -3, completion_tokens: -3 });
+  });
 });
 
 describe("connection faults and aborts", () => {

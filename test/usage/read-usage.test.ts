@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  isCountableUsage,
   readAnyUsage,
   readInputOutputUsage,
   readPromptCompletionUsage,
   usageOfBody,
 } from "../../src/usage/read-usage.js";
+import type { Usage } from "../../src/usage/types.js";
 import { loadTranscript } from "../helpers/fixtures.js";
 
 const usageOf = (name: string): unknown =>
@@ -35,19 +37,44 @@ describe("readPromptCompletionUsage (chat, legacy completions, embeddings)", () 
     });
   });
 
-  it("ignores broken counts and caps details at their totals", () => {
-    const usage = {
-      prompt_tokens: 10.7,
-      completion_tokens: -3,
-      prompt_tokens_details: { cached_tokens: 99 },
-      completion_tokens_details: { reasoning_tokens: Number.NaN },
-    };
+  it("caps details at their totals", () => {
+    const usage = { prompt_tokens: 10, completion_tokens: 3, prompt_tokens_details: { cached_tokens: 99 } };
     expect(readPromptCompletionUsage(usage)).toEqual({
       promptTokens: 10,
-      completionTokens: 0,
+      completionTokens: 3,
       cachedTokens: 10,
       reasoningTokens: 0,
     });
+  });
+
+  it("repairs nothing: a count that is not a non-negative safe integer makes the block uncountable", () => {
+    const blocks = [
+      { prompt_tokens: 1e308, completion_tokens: 1e308 },
+      { prompt_tokens: 10.7, completion_tokens: 1 },
+      { prompt_tokens: 10, completion_tokens: -3 },
+      { prompt_tokens: 10, completion_tokens: 2 ** 53 },
+      { prompt_tokens: "10", completion_tokens: 1 },
+      { prompt_tokens: 10, completion_tokens: 1, completion_tokens_details: { reasoning_tokens: -1 } },
+      { prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 0.5 } },
+    ];
+    for (const block of blocks) {
+      const usage = readPromptCompletionUsage(block);
+      expect(usage, JSON.stringify(block)).toBeDefined();
+      expect(isCountableUsage(usage as Usage), JSON.stringify(block)).toBe(false);
+    }
+    const input = readInputOutputUsage({ input_tokens: 1e308, output_tokens: 1 });
+    expect(isCountableUsage(input as Usage)).toBe(false);
+  });
+
+  it("counts null details and null totals as absent", () => {
+    const usage = readPromptCompletionUsage({
+      prompt_tokens: 5,
+      completion_tokens: null,
+      prompt_tokens_details: { cached_tokens: null },
+    });
+    expect(usage).toEqual({ promptTokens: 5, completionTokens: 0, cachedTokens: 0, reasoningTokens: 0 });
+    expect(isCountableUsage(usage as Usage)).toBe(true);
+    expect(isCountableUsage({ ...(usage as Usage), promptTokens: Number.MAX_SAFE_INTEGER })).toBe(true);
   });
 
   it("has no usage for null, a non-object, a block without counts, or a block of zeros", () => {
