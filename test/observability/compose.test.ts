@@ -40,7 +40,16 @@ describe("compose.yaml", () => {
 
   it("runs the proxy, Prometheus, Grafana and node-exporter, plus the demo services", () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ["grafana", "node-exporter", "prometheus", "proxy", "proxy-demo", "simulator", "traffic"].sort(),
+      [
+        "grafana",
+        "node-exporter",
+        "prometheus",
+        "proxy",
+        "proxy-lb",
+        "proxy-demo",
+        "simulator",
+        "traffic",
+      ].sort(),
     );
   });
 
@@ -62,10 +71,11 @@ describe("compose.yaml", () => {
     expect(published.length).toBeGreaterThanOrEqual(3);
     for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:/);
     const ports = (name: string) => (service(name).ports ?? []).map(withDefaults);
-    expect(ports("proxy")).toEqual(["127.0.0.1:8000:8000"]);
+    expect(ports("proxy")).toEqual([]);
+    expect(ports("proxy-lb")).toEqual(["127.0.0.1:8000:8000"]);
     expect(ports("prometheus")).toEqual(["127.0.0.1:9090:9090"]);
     expect(ports("grafana")).toEqual(["127.0.0.1:3000:3000"]);
-    expect(service("proxy").ports?.[0]).toContain("APP_PORT:-");
+    expect(service("proxy-lb").ports?.[0]).toContain("APP_PORT:-");
     expect(service("prometheus").ports?.[0]).toContain("PROM_PORT:-");
     expect(service("grafana").ports?.[0]).toContain("GRAFANA_PORT:-");
   });

@@ -14,9 +14,9 @@ export function listFiles(dir: string, suffix: string): string[] {
 
 /**
  * Finds a binary the way a shell would, so the observability tests fail with an install hint instead
- * of an ENOENT deep in child_process when Debian's prometheus package is missing.
+ * of an ENOENT deep in child_process when a Debian package (prometheus, haproxy) is missing.
  */
-export function requireBinary(name: string, envOverride: string): string {
+export function requireBinary(name: string, envOverride: string, aptPackage = "prometheus"): string {
   const explicit = process.env[envOverride];
   const candidates =
     explicit !== undefined && explicit !== ""
@@ -31,6 +31,6 @@ export function requireBinary(name: string, envOverride: string): string {
     }
   }
   throw new Error(
-    `${name} not found on PATH (or in $${envOverride}). Install it with: apt-get install -y --no-install-recommends prometheus`,
+    `${name} not found on PATH (or in $${envOverride}). Install it with: apt-get install -y --no-install-recommends ${aptPackage}`,
   );
 }
