@@ -3,9 +3,10 @@ import { performance } from "node:perf_hooks";
 import type { Dispatcher } from "undici";
 import type { Endpoint, Recorder, RequestMeter } from "../metrics/types.js";
 import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
+import { ClientWriter } from "./client-writer.js";
 import { clientResponseHeaders } from "./headers.js";
-import { createJsonRelay } from "./json-relay.js";
-import { clientClosedStatus, internalError, ProxyError } from "./proxy-error.js";
+import { createJsonBody, createStreamBody } from "./metered-body.js";
+import { clientClosedStatus, fromUpstreamFailure, internalError, ProxyError } from "./proxy-error.js";
 import { readBody } from "./read-body.js";
 import { relayBody } from "./relay.js";
 import {
@@ -17,7 +18,6 @@ import {
 import { sendError } from "./send.js";
 import { sendUpstream, type UpstreamCall, type UpstreamDeps } from "./send-upstream.js";
 import { finishRelayed } from "./status-errors.js";
-import { createStreamRelay } from "./stream-relay.js";
 
 export interface MeteredRoute {
   readonly endpoint: Endpoint;
@@ -73,21 +73,23 @@ async function relayResponse(
   meter.rateLimits(response.headers);
   meter.setRequestId(headerValue(response.headers["x-request-id"]));
   const isStream = String(response.headers["content-type"] ?? "").includes("text/event-stream");
+  const headers = clientResponseHeaders(response.headers, {
+    dropContentLength: isStream && strip,
+    stream: isStream,
+  });
+  const writer = new ClientWriter(res, status, headers, isStream);
   const context = {
     extractor: route.extractor,
     meter,
     parsed,
     estimator: status < 300 ? deps.estimator : undefined,
   };
-  const hooks = isStream ? createStreamRelay({ ...context, strip }) : createJsonRelay(context);
-  res.writeHead(
-    status,
-    clientResponseHeaders(response.headers, { dropContentLength: isStream && strip, stream: isStream }),
-  );
-  if (isStream) res.flushHeaders();
+  const body = isStream ? createStreamBody(context, writer, strip) : createJsonBody(context, writer);
   meter.addOverhead(performance.now() - started);
-  const outcome = await relayBody(response.body, res, hooks);
-  hooks.settle(outcome === "complete");
+  const { outcome, error } = await relayBody(response.body, res, writer, body, meter);
+  if (outcome === "upstream_failed") throw fromUpstreamFailure(error);
+  if (outcome === "internal") deps.onInternalError(error);
+  body.settle(outcome === "complete");
   finishRelayed(meter, outcome, status);
 }
 

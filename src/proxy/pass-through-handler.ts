@@ -1,10 +1,11 @@
 import { performance } from "node:perf_hooks";
 import type { Recorder } from "../metrics/types.js";
+import { ClientWriter } from "./client-writer.js";
 import { clientResponseHeaders } from "./headers.js";
 import { failBeforeResponse, type NodeHandler } from "./metered-handler.js";
-import { bodyTooLarge, notFound } from "./proxy-error.js";
+import { bodyTooLarge, fromUpstreamFailure, notFound } from "./proxy-error.js";
 import { limitBody } from "./read-body.js";
-import { relayBody } from "./relay.js";
+import { type BodyConsumer, relayBody } from "./relay.js";
 import { sendUpstream, type UpstreamCall, type UpstreamDeps } from "./send-upstream.js";
 import { finishRelayed } from "./status-errors.js";
 
@@ -17,16 +18,17 @@ export interface PassThroughDeps extends UpstreamDeps {
 // A dot segment could climb out of the upstream's base path (e.g. /openai/v1) on the same origin.
 const dotSegment = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$|\?)/i;
 
+/** A pass-through body goes to the client as it arrives, unread. */
+const asIs = (writer: ClientWriter): BodyConsumer => ({
+  push: (chunk) => writer.write(chunk),
+  end() {},
+});
+
 /**
  * Every other /v1 path (models, files, images, audio, batches, ...) goes upstream as it is, any method,
  * the body streamed both ways without being read; it is counted with endpoint="other".
  */
 export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
-  const relayAsIs = (meter: UpstreamCall["meter"]) => ({
-    onChunk: (chunk: Buffer) => chunk,
-    onEnd: () => undefined,
-    addOverhead: (ms: number) => meter.addOverhead(ms),
-  });
   return async function passThroughHandler(req, res) {
     const meter = deps.recorder.begin("other");
     try {
@@ -41,12 +43,12 @@ export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
       const started = performance.now();
       meter.setRequestId(String(response.headers["x-request-id"] ?? "") || undefined);
       const stream = String(response.headers["content-type"] ?? "").includes("text/event-stream");
-      res.writeHead(
-        response.statusCode,
-        clientResponseHeaders(response.headers, { dropContentLength: false, stream }),
-      );
+      const headers = clientResponseHeaders(response.headers, { dropContentLength: false, stream });
+      const writer = new ClientWriter(res, response.statusCode, headers, stream);
       meter.addOverhead(performance.now() - started);
-      const outcome = await relayBody(response.body, res, relayAsIs(meter));
+      const { outcome, error } = await relayBody(response.body, res, writer, asIs(writer), meter);
+      if (outcome === "upstream_failed") throw fromUpstreamFailure(error);
+      if (outcome === "internal") deps.onInternalError(error);
       finishRelayed(meter, outcome, response.statusCode);
     } catch (err) {
       failBeforeResponse(res, meter, err, deps.onInternalError);

@@ -1,57 +1,82 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
+import type { ClientWriter } from "./client-writer.js";
 
-export interface RelayHooks {
-  /** Sees each upstream chunk as it arrives and returns the bytes to send (undefined: nothing yet). */
-  onChunk(chunk: Buffer): Buffer | undefined;
-  /** Returns bytes still to send at the end of the upstream body. */
-  onEnd(): Buffer | undefined;
-  addOverhead(ms: number): void;
+/** Where an upstream body goes: it writes what the client gets to the ClientWriter it was given. */
+export interface BodyConsumer {
+  push(chunk: Buffer): void;
+  /** The upstream body ended: write what is left. */
+  end(): void;
 }
 
-export type RelayOutcome = "complete" | "client_gone" | "upstream_broke";
+/**
+ * How a relayed body ended. `upstream_failed`: the upstream broke before any byte reached the client,
+ * which can then still be answered with an error of the proxy's own; `internal`: the consumer threw.
+ */
+export type RelayOutcome = "complete" | "client_gone" | "upstream_broke" | "upstream_failed" | "internal";
+
+export interface RelayResult {
+  readonly outcome: RelayOutcome;
+  /** The failure, for `upstream_failed` and `internal`. */
+  readonly error?: unknown;
+}
 
 /**
- * Pumps an upstream body to the client as it arrives, pausing the upstream while the client's socket
- * is full (the backpressure @hono/node-server's writeFromReadableStream gives web streams). Nothing is
- * ended for the client when the upstream breaks: a stream cut upstream must not look complete.
+ * Pumps an upstream body into a consumer as it arrives; the writer pauses it while the client is full.
+ * Nothing is ended for the client when the upstream breaks: a stream cut upstream must not look complete.
  */
-export function relayBody(body: Readable, res: ServerResponse, hooks: RelayHooks): Promise<RelayOutcome> {
+export function relayBody(
+  body: Readable,
+  res: ServerResponse,
+  writer: ClientWriter,
+  consumer: BodyConsumer,
+  overhead: { addOverhead(ms: number): void },
+): Promise<RelayResult> {
+  writer.pauses(body);
   return new Promise((resolve) => {
     let settled = false;
-    const settle = (outcome: RelayOutcome) => {
+    const settle = (result: RelayResult) => {
       if (settled) return;
       settled = true;
       res.off("close", onClose);
-      resolve(outcome);
+      resolve(result);
     };
     const onClose = () => {
-      if (!res.writableFinished) {
-        body.destroy();
-        settle("client_gone");
-      }
+      if (res.writableFinished) return;
+      body.destroy();
+      settle({ outcome: "client_gone" });
     };
     res.on("close", onClose);
     if (res.destroyed) onClose();
-    const resume = () => body.resume();
+    // A bug in a consumer must not escape an event handler, where it would end the process.
+    const fail = (error: unknown) => {
+      body.destroy();
+      res.destroy();
+      settle({ outcome: "internal", error });
+    };
     body.on("data", (chunk: Buffer) => {
       const started = performance.now();
-      const out = hooks.onChunk(chunk);
-      if (out !== undefined && !res.write(out)) {
-        body.pause();
-        res.once("drain", resume);
+      try {
+        consumer.push(chunk);
+      } catch (err) {
+        fail(err);
       }
-      hooks.addOverhead(performance.now() - started);
+      overhead.addOverhead(performance.now() - started);
     });
     body.on("end", () => {
-      const rest = hooks.onEnd();
-      res.end(rest, () => settle("complete"));
+      try {
+        consumer.end();
+      } catch (err) {
+        return fail(err);
+      }
+      writer.end(() => settle({ outcome: "complete" }));
     });
-    body.on("error", () => {
-      if (res.destroyed) return settle("client_gone");
+    body.on("error", (error) => {
+      if (res.destroyed) return settle({ outcome: "client_gone" });
+      if (!writer.started) return settle({ outcome: "upstream_failed", error });
       res.destroy();
-      settle("upstream_broke");
+      settle({ outcome: "upstream_broke" });
     });
   });
 }

@@ -10,9 +10,13 @@ export function errorTypeForStatus(status: number): ErrorType | undefined {
   return undefined;
 }
 
-/** Counts a relayed response once: 499 when the client left, the upstream's status otherwise. */
+/**
+ * Counts a relayed response once: 499 when the client left, the upstream's status otherwise. A failure
+ * before any byte reached the client is answered and counted by the caller (failBeforeResponse).
+ */
 export function finishRelayed(meter: RequestMeter, outcome: RelayOutcome, status: number): void {
   if (outcome === "client_gone") meter.finish(clientClosedStatus);
   else if (outcome === "upstream_broke") meter.finish(status, "stream_interrupted");
+  else if (outcome === "internal") meter.finish(status, "internal");
   else meter.finish(status, errorTypeForStatus(status));
 }

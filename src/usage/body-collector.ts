@@ -1,3 +1,4 @@
+import { findLastUsageObject } from "../stream/usage-object.js";
 import { type Json, parseJsonObject } from "./json.js";
 
 /** Bodies up to this size are parsed whole; larger ones (embeddings of many inputs) only by their tail. */
@@ -57,32 +58,30 @@ function withLazyJson(bytes: Buffer, usage: unknown): CollectedBody {
   };
 }
 
-/**
- * OpenAI puts `usage` after the large arrays, so the last `"usage":` key in the tail is the top-level one
- * (a quote inside a JSON string is escaped, so the unescaped key cannot come from content).
- */
+const quote = 0x22;
+const backslash = 0x5c;
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+
+/** The body's top-level usage object, read where findLastUsageObject finds it in the tail. */
 function usageFromTail(bytes: Buffer): unknown {
-  const text = bytes.toString("utf8");
-  const key = text.lastIndexOf('"usage"');
-  if (key < 0) return undefined;
-  // Only `"usage": {` is a usage object; `"usage": null` must not borrow the next object in the body.
-  const open = /^"usage"\s*:\s*\{/.exec(text.slice(key, key + 64))?.[0].length;
-  if (open === undefined) return undefined;
-  const end = matchingBrace(text, key + open - 1);
-  return end < 0 ? undefined : parseJsonObject(text.slice(key + open - 1, end + 1));
+  const open = findLastUsageObject(bytes);
+  if (open < 0) return undefined;
+  const end = matchingBrace(bytes, open);
+  return end < 0 ? undefined : parseJsonObject(bytes.toString("utf8", open, end + 1));
 }
 
-function matchingBrace(text: string, open: number): number {
+function matchingBrace(bytes: Buffer, open: number): number {
   let depth = 0;
   let inString = false;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
+  for (let i = open; i < bytes.length; i++) {
+    const c = bytes[i];
     if (inString) {
-      if (c === "\\") i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return i;
+      if (c === backslash) i++;
+      else if (c === quote) inString = false;
+    } else if (c === quote) inString = true;
+    else if (c === openBrace) depth++;
+    else if (c === closeBrace && --depth === 0) return i;
   }
   return -1;
 }

@@ -1,4 +1,5 @@
-import type { SseEvent } from "../stream/sse-tap.js";
+import type { SseEvent } from "../stream/event-observer.js";
+import { findUsageObject } from "../stream/usage-object.js";
 import { createOutputCollector, type OutputCollector } from "./generated-output.js";
 import { type Json, parseJsonObject } from "./json.js";
 import { readPromptCompletionUsage } from "./read-usage.js";
@@ -10,19 +11,7 @@ export interface ChoiceChunkReader {
   collect(chunk: Json, output: OutputCollector): void;
 }
 
-const usageObject = /"usage"\s*:\s*\{/;
 const usageKey = /"usage"\s*:/;
-const usageKeyBytes = Buffer.from('"usage":');
-const openBrace = 0x7b;
-const space = 0x20;
-
-/** One native search: does the event carry `"usage":{` (or `"usage": {`), not `"usage":null`? */
-function hasUsageObject(raw: Buffer): boolean {
-  const key = raw.indexOf(usageKeyBytes);
-  if (key < 0) return false;
-  const next = key + usageKeyBytes.length;
-  return raw[next] === openBrace || (raw[next] === space && raw[next + 1] === openBrace);
-}
 
 /**
  * Observer for chat and legacy completion streams. JSON is parsed only where it is needed: until the
@@ -43,18 +32,16 @@ export function createChoiceStreamObserver(
       return usage;
     },
     completionText: () => (usage === undefined && output !== undefined ? output.output() : undefined),
-    wants: (raw) => !sawContent || output !== undefined || hasUsageObject(raw),
+    wants: (raw, hasUsage) => !sawContent || output !== undefined || (hasUsage ?? findUsageObject(raw) >= 0),
     onEvent({ data }: SseEvent) {
       if (data === "[DONE]") return;
       if (!sawFirstEvent) {
         sawFirstEvent = true;
         if (!usageKey.test(data)) output = createOutputCollector();
       }
-      const hasUsage = usageObject.test(data);
-      if (sawContent && !hasUsage && output === undefined) return;
       const chunk = parseJsonObject(data);
       if (chunk === undefined) return;
-      if (hasUsage) usage = readPromptCompletionUsage(chunk.usage) ?? usage;
+      usage = readPromptCompletionUsage(chunk.usage) ?? usage;
       if (!sawContent && reader.hasContent(chunk)) {
         sawContent = true;
         onFirstToken();

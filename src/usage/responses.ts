@@ -1,4 +1,4 @@
-import type { SseEvent } from "../stream/sse-tap.js";
+import type { SseEvent } from "../stream/event-observer.js";
 import type { GeneratedOutput, ToolCallText } from "./generated-output.js";
 import { arrayOf, isObject, parseJsonObject, stringOf } from "./json.js";
 import { readAnyUsage, usageOfBody } from "./read-usage.js";
@@ -50,7 +50,8 @@ export const responsesExtractor: UsageExtractor = {
         return usage;
       },
       completionText: () => (usage === undefined ? output : undefined),
-      wants: (raw) => !sawContent || finalEventNames.some((name) => raw.includes(name)),
+      wants: (raw, hasUsage) =>
+        !sawContent || hasUsage === true || finalEventNames.some((name) => raw.includes(name)),
       onEvent(sse: SseEvent) {
         const type = eventType(sse);
         if (!sawContent && isContentDelta(type)) {

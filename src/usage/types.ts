@@ -1,4 +1,4 @@
-import type { SseEvent } from "../stream/sse-tap.js";
+import type { EventObserver } from "../stream/event-observer.js";
 import type { GeneratedOutput } from "./generated-output.js";
 
 /**
@@ -12,10 +12,8 @@ export interface Usage {
   readonly reasoningTokens: number;
 }
 
-export interface StreamObserver {
-  /** Whether an event's raw bytes may matter; the others are passed on without being decoded or parsed. */
-  wants(raw: Buffer): boolean;
-  onEvent(event: SseEvent): void;
+/** An endpoint's reader of a stream: the events it wants, and what it learnt from them. */
+export interface StreamObserver extends EventObserver {
   /** The usage the upstream reported in the stream, if it did. */
   readonly usage: Usage | undefined;
   /** What was generated, kept only when the stream showed it would report no usage (for estimates). */

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { createSseTap } from "../../src/stream/sse-tap.js";
+import { StreamPipeline } from "../../src/stream/stream-pipeline.js";
 import type { GeneratedOutput } from "../../src/usage/generated-output.js";
 import type { Usage, UsageExtractor } from "../../src/usage/types.js";
 
@@ -82,17 +82,28 @@ export interface Observed {
   readonly output: GeneratedOutput | undefined;
 }
 
-/** Feeds a stream's bytes, in the given chunks, through the SSE tap into an extractor's observer. */
-export function observeChunks(extractor: UsageExtractor, chunks: readonly Uint8Array[]): Observed {
+/**
+ * Feeds a stream's bytes, in the given chunks, through the stream pipeline into an extractor's observer,
+ * with the observer's own choice of events; `filterUsage` runs the usage filter on the way, as the proxy
+ * does when it asked for the usage itself.
+ */
+export function observeChunks(
+  extractor: UsageExtractor,
+  chunks: readonly Uint8Array[],
+  filterUsage = false,
+): Observed {
   let firstTokens = 0;
   const observer = extractor.observeStream(() => {
     firstTokens += 1;
   });
-  const tap = createSseTap((event) => observer.onEvent(event));
-  for (const chunk of chunks) tap.write(chunk);
-  tap.end();
+  const pipeline = new StreamPipeline({ sink: { write() {} }, observer, filterUsage });
+  for (const chunk of chunks) pipeline.push(asBuffer(chunk));
+  pipeline.end();
   return { usage: observer.usage, firstTokens, output: observer.completionText() };
 }
+
+const asBuffer = (chunk: Uint8Array): Buffer =>
+  Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
 /** Splits bytes into chunks of 1 to `maxSize` bytes, reproducibly for a seed (mulberry32). */
 export function randomChunks(bytes: Buffer, seed: number, maxSize = 64): Buffer[] {

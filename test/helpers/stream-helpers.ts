@@ -1,17 +1,40 @@
-import { createUsageStripper } from "../../src/stream/usage-stripper.js";
+import type { EventObserver, SseEvent } from "../../src/stream/event-observer.js";
+import { StreamPipeline } from "../../src/stream/stream-pipeline.js";
 import type { Usage } from "../../src/usage/types.js";
 
-/** Feeds a usage stripper the chunks and joins all it lets through, the flushed rest included. */
+export interface PipelineRun {
+  /** Everything the pipeline wrote for the client, joined. */
+  readonly bytes: Buffer;
+  /** Each event the observer decoded (all of them, unless `wants` chose). */
+  readonly events: SseEvent[];
+  readonly sawErrorEvent: boolean;
+}
+
+/** Runs chunks through a stream pipeline, with an observer that wants every event unless told. */
+export function runPipeline(
+  chunks: readonly Buffer[],
+  filterUsage: boolean,
+  wants: EventObserver["wants"] = () => true,
+): PipelineRun {
+  const written: Buffer[] = [];
+  const events: SseEvent[] = [];
+  const observer: EventObserver = {
+    wants,
+    onEvent: ({ event, data }) => events.push(event === undefined ? { data } : { event, data }),
+  };
+  const pipeline = new StreamPipeline({
+    sink: { write: (bytes) => written.push(bytes) },
+    observer,
+    filterUsage,
+  });
+  for (const chunk of chunks) pipeline.push(chunk);
+  pipeline.end();
+  return { bytes: Buffer.concat(written), events, sawErrorEvent: pipeline.sawErrorEvent };
+}
+
+/** Feeds the usage filter the chunks and joins all it lets through, the last unterminated event included. */
 export function stripAll(chunks: readonly Buffer[]): Buffer {
-  const stripper = createUsageStripper();
-  const out: Buffer[] = [];
-  for (const chunk of chunks) {
-    const bytes = stripper.push(chunk);
-    if (bytes !== undefined) out.push(bytes);
-  }
-  const rest = stripper.flush();
-  if (rest !== undefined) out.push(rest);
-  return Buffer.concat(out);
+  return runPipeline(chunks, true, () => false).bytes;
 }
 
 /** A Usage with its subsets defaulting to 0. */

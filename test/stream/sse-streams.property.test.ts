@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createSseTap } from "../../src/stream/sse-tap.js";
 import { chatExtractor } from "../../src/usage/chat.js";
 import type { Usage } from "../../src/usage/types.js";
-import { stripAll } from "../helpers/stream-helpers.js";
+import { observeChunks } from "../helpers/fixtures.js";
+import { runPipeline, stripAll } from "../helpers/stream-helpers.js";
 
 /** Text that exercises the decoder: ASCII, 2- and 3-byte characters, emoji (4 bytes), escapes. */
 const content = fc.oneof(
@@ -101,24 +101,23 @@ const expectedUsage = (usage: UsageSent): Usage => ({
   reasoningTokens: 0,
 });
 
-describe("the SSE tap, on random streams split at random boundaries", () => {
-  it("sees exactly the events sent, and the usage parsed equals the usage sent", () => {
+describe("the stream pipeline, on random streams split at random boundaries", () => {
+  it("shows the observer exactly the events sent, filtered or not, and reads the usage sent", () => {
     fc.assert(
-      fc.property(streamArb, cutsArb, ({ deltas, usage, framing }, { cuts, cutTricky }) => {
-        const events = deltas.map(chunkData);
-        if (usage !== undefined) events.push(JSON.stringify({ id: "chatcmpl-1", choices: [], usage }));
-        events.push("[DONE]");
-        const seen: string[] = [];
-        const observer = chatExtractor.observeStream(() => undefined);
-        const tap = createSseTap((event) => {
-          seen.push(event.data);
-          observer.onEvent(event);
-        });
-        for (const chunk of chunksOf(frame(events, framing), cuts, cutTricky)) tap.write(chunk);
-        tap.end();
-        expect(seen).toEqual(events);
-        expect(observer.usage).toEqual(usage === undefined ? undefined : expectedUsage(usage));
-      }),
+      fc.property(
+        streamArb,
+        cutsArb,
+        fc.boolean(),
+        ({ deltas, usage, framing }, { cuts, cutTricky }, filterUsage) => {
+          const events = deltas.map(chunkData);
+          if (usage !== undefined) events.push(JSON.stringify({ id: "chatcmpl-1", choices: [], usage }));
+          events.push("[DONE]");
+          const chunks = chunksOf(frame(events, framing), cuts, cutTricky);
+          expect(runPipeline(chunks, filterUsage).events.map((event) => event.data)).toEqual(events);
+          const observed = observeChunks(chatExtractor, chunks, filterUsage);
+          expect(observed.usage).toEqual(usage === undefined ? undefined : expectedUsage(usage));
+        },
+      ),
       { numRuns: 200 },
     );
   }, 120_000);
@@ -126,7 +125,7 @@ describe("the SSE tap, on random streams split at random boundaries", () => {
 
 const noComments = (framing: Framing): Framing => ({ ...framing, comments: false });
 
-describe("the usage stripper, on random streams split at random boundaries", () => {
+describe("the usage filter, on random streams split at random boundaries", () => {
   it("turns the stream asked with include_usage into the stream generated without it", () => {
     fc.assert(
       fc.property(

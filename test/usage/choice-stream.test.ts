@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createSseTap } from "../../src/stream/sse-tap.js";
+import type { SseEvent } from "../../src/stream/event-observer.js";
+import { StreamPipeline } from "../../src/stream/stream-pipeline.js";
 import { chatExtractor } from "../../src/usage/chat.js";
 
 const chunk = (fields: string) => `data: {"id":"c","object":"chat.completion.chunk",${fields}}\n\n`;
@@ -11,19 +12,20 @@ function observe(stream: string) {
   let firstTokens = 0;
   let parsed = 0;
   const observer = chatExtractor.observeStream(() => firstTokens++);
-  const tap = createSseTap(
-    (event) => {
+  const counting = {
+    wants: observer.wants,
+    onEvent: (event: SseEvent) => {
       parsed++;
       observer.onEvent(event);
     },
-    (raw) => observer.wants(raw),
-  );
-  tap.write(Buffer.from(stream));
-  tap.end();
+  };
+  const pipeline = new StreamPipeline({ sink: { write() {} }, observer: counting, filterUsage: false });
+  pipeline.push(Buffer.from(stream));
+  pipeline.end();
   return { usage: observer.usage, firstTokens, parsed };
 }
 
-describe("chat stream observer behind the tap's filter", () => {
+describe("chat stream observer behind the pipeline's choice of events", () => {
   it("parses the first content chunk and the usage chunk, not the chunks between", () => {
     const stream =
       content("Hi", '"usage":null') +

@@ -105,6 +105,7 @@ const byName = (name: string) => streams.find((stream) => stream.name.startsWith
 describe("stream observers fed the recorded streams", () => {
   it.each(streams)("$name, whole: the recorded usage and first-token count", (c) => {
     const observed = observeChunks(c.extractor, [sseBytes(c.name)]);
+    expect(observeChunks(c.extractor, [sseBytes(c.name)], true)).toEqual(observed);
     expect(observed.usage).toEqual(c.usage);
     expect(observed.firstTokens).toBe(c.firstTokens);
     // The output is kept for an estimate exactly when there is no usage to read.
@@ -126,10 +127,13 @@ describe("stream observers fed the recorded streams", () => {
     expect(whole.usage).toEqual(c.usage);
     expect(whole.firstTokens).toBe(1);
     const expected = JSON.stringify(whole);
-    for (let at = 0; at <= bytes.length; at++) {
-      const split = observeChunks(c.extractor, [bytes.subarray(0, at), bytes.subarray(at)]);
-      // Compared as text first: thousands of deep equality assertions would dominate the run time.
-      if (JSON.stringify(split) !== expected) expect(split, `split at ${at}`).toEqual(whole);
+    for (const filterUsage of [false, true]) {
+      for (let at = 0; at <= bytes.length; at++) {
+        const split = observeChunks(c.extractor, [bytes.subarray(0, at), bytes.subarray(at)], filterUsage);
+        // Compared as text first: thousands of deep equality assertions would dominate the run time.
+        if (JSON.stringify(split) !== expected)
+          expect(split, `split at ${at}, filter ${filterUsage}`).toEqual(whole);
+      }
     }
   });
 

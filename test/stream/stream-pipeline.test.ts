@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { createSseTap, type SseEvent } from "../../src/stream/sse-tap.js";
+import type { SseEvent } from "../../src/stream/event-observer.js";
 import { sseBytes } from "../helpers/fixtures.js";
+import { runPipeline } from "../helpers/stream-helpers.js";
 
-function tapAll(chunks: Uint8Array[]): SseEvent[] {
-  const events: SseEvent[] = [];
-  const tap = createSseTap((event) => events.push({ event: event.event, data: event.data }));
-  for (const chunk of chunks) tap.write(chunk);
-  tap.end();
-  return events;
+/** The events an observer that wants them all reads; the bytes must pass unchanged meanwhile. */
+function tapAll(chunks: Buffer[]): SseEvent[] {
+  const run = runPipeline(chunks, false);
+  expect(run.bytes.equals(Buffer.concat(chunks))).toBe(true);
+  return run.events;
 }
 
-describe("SSE tap", () => {
+describe("stream pipeline, observing", () => {
   it("reads every event of a recorded chat stream, whatever the split (every byte position)", () => {
     const stream = sseBytes("16_chat_stream_gpt-4o-mini_parallel_tool_calls_include_usage");
     const whole = tapAll([stream]);
@@ -18,6 +18,15 @@ describe("SSE tap", () => {
     expect(JSON.parse(whole.at(-2)?.data ?? "{}").usage.total_tokens).toBe(126);
     for (let at = 0; at <= stream.length; at++) {
       expect(tapAll([stream.subarray(0, at), stream.subarray(at)]), `split at ${at}`).toEqual(whole);
+    }
+  });
+
+  it("shows the observer the original events with the usage filter on too, the usage chunk included", () => {
+    const stream = sseBytes("12_chat_stream_gpt-4o-mini_include_usage");
+    const whole = tapAll([stream]);
+    for (let at = 0; at <= stream.length; at++) {
+      const run = runPipeline([stream.subarray(0, at), stream.subarray(at)], true);
+      expect(run.events, `split at ${at}`).toEqual(whole);
     }
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findEventEnd } from "../../src/stream/event-boundary.js";
-import { rewriteEvent } from "../../src/stream/usage-stripper.js";
+import { filterEvent } from "../../src/stream/usage-filter.js";
 import { sseBytes } from "../helpers/fixtures.js";
 import { stripAll } from "../helpers/stream-helpers.js";
 
@@ -10,7 +10,7 @@ const dataOf = (stream: string): string[] =>
     .filter((event) => event.startsWith("data:"))
     .map((event) => event.replace(/^data: ?/, ""));
 
-describe("usage stripper on the recorded OpenAI streams", () => {
+describe("usage filter on the recorded OpenAI streams", () => {
   it.each([
     "10_chat_stream_gpt-4_include_usage",
     "12_chat_stream_gpt-4o-mini_include_usage",
@@ -65,8 +65,17 @@ describe("usage stripper on the recorded OpenAI streams", () => {
   });
 
   it("rewrites an event whose usage field stands before other fields", () => {
+    const written: Buffer[] = [];
     const event = Buffer.from('data: {"usage":null,"id":"x","choices":[]}\n\n');
-    expect(rewriteEvent(event)?.toString()).toBe('data: {"id":"x","choices":[]}\n\n');
+    expect(filterEvent(event, { write: (bytes) => written.push(bytes) })).toBe(false);
+    expect(Buffer.concat(written).toString()).toBe('data: {"id":"x","choices":[]}\n\n');
+  });
+
+  it("drops the usage-only chunk and says it holds a usage object", () => {
+    const written: Buffer[] = [];
+    const event = Buffer.from('data: {"id":"x","choices":[],"usage": {"prompt_tokens":1}}\n\n');
+    expect(filterEvent(event, { write: (bytes) => written.push(bytes) })).toBe(true);
+    expect(written).toHaveLength(0);
   });
 
   it("rewrites a final event that has no blank line after it", () => {

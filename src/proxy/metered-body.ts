@@ -1,0 +1,78 @@
+import type { RequestMeter } from "../metrics/types.js";
+import { StreamPipeline } from "../stream/stream-pipeline.js";
+import { createBodyCollector } from "../usage/body-collector.js";
+import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
+import type { ClientWriter } from "./client-writer.js";
+import type { BodyConsumer } from "./relay.js";
+import type { ParsedRequest } from "./request-body.js";
+
+/** A metered response body: relayed to the client, read for its usage on the way. */
+export interface MeteredBody extends BodyConsumer {
+  /**
+   * The one end-of-body step: records the usage the body reported, or an estimate of it when the body
+   * was complete and reported none. `complete` is false when the body was cut short.
+   */
+  settle(complete: boolean): void;
+  /** Whether a stream carried an error event (counted as `stream_error`). */
+  readonly errorEvent: boolean;
+}
+
+export interface MeteringContext {
+  readonly extractor: UsageExtractor;
+  readonly meter: RequestMeter;
+  readonly parsed: ParsedRequest;
+  readonly estimator: UsageEstimator | undefined;
+}
+
+/** A stream goes through the stream pipeline; the endpoint's observer reads it. */
+export function createStreamBody(
+  { extractor, meter, parsed, estimator }: MeteringContext,
+  writer: ClientWriter,
+  filterUsage: boolean,
+): MeteredBody {
+  const observer = extractor.observeStream(() => meter.firstToken());
+  const pipeline = new StreamPipeline({ sink: writer, observer, filterUsage });
+  return {
+    push: (chunk) => pipeline.push(chunk),
+    end: () => pipeline.end(),
+    get errorEvent() {
+      return pipeline.sawErrorEvent;
+    },
+    settle(complete) {
+      const usage = observer.usage;
+      if (usage !== undefined) return meter.usage(usage);
+      const output = complete ? observer.completionText() : undefined;
+      if (output !== undefined && estimator !== undefined) {
+        meter.usage(estimator.estimate(parsed.model, parsed.json, output), { estimated: true });
+      }
+    },
+  };
+}
+
+/** A non-streamed body goes to the client chunk by chunk and is read for its usage at the end. */
+export function createJsonBody(
+  { extractor, meter, parsed, estimator }: MeteringContext,
+  writer: ClientWriter,
+): MeteredBody {
+  const collector = createBodyCollector();
+  return {
+    push(chunk) {
+      writer.write(chunk);
+      collector.push(chunk);
+    },
+    end() {},
+    errorEvent: false,
+    settle(complete) {
+      if (!complete) return;
+      const body = collector.finish();
+      const reported = extractor.fromBody({ usage: body.usage });
+      if (reported !== undefined) return meter.usage(reported);
+      // `json` parses the whole body on first access: only an estimate needs it.
+      const json = estimator === undefined ? undefined : body.json;
+      if (estimator !== undefined && json !== undefined) {
+        const output = extractor.textOfBody(json);
+        meter.usage(estimator.estimate(parsed.model, parsed.json, output), { estimated: true });
+      }
+    },
+  };
+}
