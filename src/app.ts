@@ -6,20 +6,16 @@ import type { Registry } from "prom-client";
 import type { Endpoint, Recorder } from "./metrics/types.js";
 import { createAskHandler } from "./proxy/ask-handler.js";
 import type { ClientAuth } from "./proxy/client-auth.js";
-import {
-  createMeteredHandler,
-  failBeforeResponse,
-  type MeteredDeps,
-  type NodeHandler,
-} from "./proxy/metered-handler.js";
+import { createMeteredHandler, failBeforeResponse, type NodeHandler } from "./proxy/metered-handler.js";
 import { createPassThroughHandler } from "./proxy/pass-through-handler.js";
 import { methodNotAllowed, notFound, type ProxyError, unauthorized } from "./proxy/proxy-error.js";
+import { sendJson } from "./proxy/send.js";
 import type { Upstream } from "./proxy/upstream.js";
 import { chatExtractor } from "./usage/chat.js";
 import { completionsExtractor } from "./usage/completions.js";
 import { embeddingsExtractor } from "./usage/embeddings.js";
 import { responsesExtractor } from "./usage/responses.js";
-import type { UsageEstimator } from "./usage/types.js";
+import type { UsageEstimator, UsageExtractor } from "./usage/types.js";
 
 export interface AppDeps {
   readonly upstream: Upstream;
@@ -35,99 +31,155 @@ export interface AppDeps {
   readonly onInternalError: (err: unknown) => void;
 }
 
-type Env = { Bindings: HttpBindings };
-
-const meteredRoutes = [
-  {
-    endpoint: "chat_completions",
-    path: "/v1/chat/completions",
-    extractor: chatExtractor,
-    injectsUsage: true,
-  },
-  { endpoint: "completions", path: "/v1/completions", extractor: completionsExtractor, injectsUsage: true },
-  { endpoint: "responses", path: "/v1/responses", extractor: responsesExtractor, injectsUsage: false },
-  { endpoint: "embeddings", path: "/v1/embeddings", extractor: embeddingsExtractor, injectsUsage: false },
-] as const;
-
-const endpointOf = (path: string): Endpoint =>
-  path === "/ask" ? "ask" : (meteredRoutes.find((route) => route.path === path)?.endpoint ?? "other");
-
-export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+/** One line of the route table. `path` is exact, or a prefix ending in `/*`; `ALL` takes any method. */
+export interface Route {
+  readonly method: "GET" | "POST" | "ALL";
+  readonly path: string;
+  /** The `endpoint` label a refusal of this route is counted under. */
+  readonly endpoint: Endpoint;
+  /** Whether the client must show one of PROXY_API_KEYS (when they are set). */
+  readonly clientKey: boolean;
+  readonly handler: NodeHandler;
+}
 
 /**
- * The server's listener. The metered POST endpoints are found by one Map lookup and run on Node's own
- * request and response; every other path goes through Hono. Hono's router and its web-Request bridge
- * cost 16-38 µs per request under load, a sixth of the proxy's whole budget over a bare pass-through
- * (bench/results/profile.md); the routes below stay the reference, and reach the same handlers.
+ * Every route the proxy serves, declared once. The guard and the refusals are added around them by
+ * `guardedRoutes`; Hono's routing and the listener's fast path are both generated from the result.
+ * Scrapes and probes are not proxy traffic: they are not counted, and /metrics checks METRICS_TOKEN itself.
  */
-export function createRequestListener(deps: AppDeps): RequestListener {
-  const hotPaths = createMeteredHandlers(deps);
-  const viaHono = getRequestListener(createApp(deps, hotPaths).fetch, {
-    overrideGlobalObjects: false,
-    autoCleanupIncoming: false,
-  });
-  return function requestListener(req, res) {
-    const handler = req.method === "POST" ? hotPaths.get(req.url ?? "") : undefined;
-    if (handler === undefined) {
-      void viaHono(req, res);
-    } else if (!deps.clientAuth.allows(req.headers)) {
-      const endpoint = endpointOf(req.url ?? "");
-      failBeforeResponse(res, deps.recorder.begin(endpoint), unauthorized(), deps.onInternalError);
-    } else {
-      handler(req, res).catch(deps.onInternalError);
-    }
+export function createRoutes(deps: AppDeps): readonly Route[] {
+  const proxyDeps = { ...deps, auth: deps.clientAuth.upstream };
+  const metered = (
+    endpoint: Endpoint,
+    path: string,
+    extractor: UsageExtractor,
+    injectsUsage: boolean,
+  ): Route => {
+    const handler = createMeteredHandler(proxyDeps, { endpoint, path, extractor, injectsUsage });
+    return { method: "POST", path, endpoint, clientKey: true, handler };
   };
+  const open = (path: string, handler: NodeHandler): Route => ({
+    method: "GET",
+    path,
+    endpoint: "other",
+    clientKey: false,
+    handler,
+  });
+  return [
+    open("/healthz", async (_req, res) => sendJson(res, 200, '{"status":"ok"}')),
+    open("/readyz", async (_req, res) =>
+      deps.isReady()
+        ? sendJson(res, 200, '{"status":"ready"}')
+        : sendJson(res, 503, '{"status":"shutting_down"}'),
+    ),
+    open("/metrics", async (req, res) => {
+      if (!deps.metricsAllowed(req.headers)) return sendJson(res, 401, unauthorized().toBody());
+      const text = await deps.registry.metrics();
+      sendJson(res, 200, text, { "content-type": deps.registry.contentType });
+    }),
+    metered("chat_completions", "/v1/chat/completions", chatExtractor, true),
+    metered("completions", "/v1/completions", completionsExtractor, true),
+    metered("responses", "/v1/responses", responsesExtractor, false),
+    metered("embeddings", "/v1/embeddings", embeddingsExtractor, false),
+    {
+      method: "POST",
+      path: "/ask",
+      endpoint: "ask",
+      clientKey: true,
+      handler: createAskHandler(proxyDeps, deps.defaultModel),
+    },
+    // Every other /v1 path and method goes upstream as it is.
+    {
+      method: "ALL",
+      path: "/v1/*",
+      endpoint: "other",
+      clientKey: true,
+      handler: createPassThroughHandler(proxyDeps),
+    },
+  ];
 }
 
-const meteredDepsOf = (deps: AppDeps): MeteredDeps => ({ ...deps, auth: deps.clientAuth.upstream });
+const covers = (route: Route, path: string): boolean =>
+  route.path.endsWith("/*") ? path.startsWith(route.path.slice(0, -1)) : route.path === path;
 
-/** One handler per metered path, shared by the hot path and Hono's routes. */
-function createMeteredHandlers(deps: AppDeps): ReadonlyMap<string, NodeHandler> {
-  const metered = meteredDepsOf(deps);
-  return new Map(meteredRoutes.map((route) => [route.path, createMeteredHandler(metered, route)]));
+/**
+ * The table with the client-key guard around each handler, and a 405 route for every exact path that
+ * no `ALL` route covers (guarded like the path's own routes, so a client without a key learns nothing).
+ */
+function guardedRoutes(deps: AppDeps, routes: readonly Route[]): readonly Route[] {
+  const refusals: Route[] = [];
+  for (const route of routes) {
+    if (route.method === "ALL" || refusals.some((refusal) => refusal.path === route.path)) continue;
+    if (routes.some((other) => other.method === "ALL" && covers(other, route.path))) continue;
+    const allow = routes.filter((other) => other.path === route.path).map((other) => other.method);
+    const handler: NodeHandler = async (req, res) =>
+      refuse(deps, res, route.endpoint, methodNotAllowed(req.method ?? "", allow.join(", ")));
+    refusals.push({ ...route, method: "ALL", handler });
+  }
+  return [...routes, ...refusals].map((route) => ({ ...route, handler: guard(deps, route) }));
 }
 
-/** Routes only: every dependency comes in, nothing is opened or read at import time. */
-export function createApp(
-  deps: AppDeps,
-  handlers: ReadonlyMap<string, NodeHandler> = createMeteredHandlers(deps),
-): Hono<Env> {
+function guard(deps: AppDeps, route: Route): NodeHandler {
+  if (!route.clientKey) return route.handler;
+  const { clientAuth } = deps;
+  return (req, res) =>
+    clientAuth.allows(req.headers)
+      ? route.handler(req, res)
+      : Promise.resolve(refuse(deps, res, route.endpoint, unauthorized()));
+}
+
+/** A request the proxy answers itself with an error, counted once like any other. */
+function refuse(deps: AppDeps, res: ServerResponse, endpoint: Endpoint, error: ProxyError): void {
+  failBeforeResponse(res, deps.recorder.begin(endpoint), error, deps.onInternalError);
+}
+
+type Env = { Bindings: HttpBindings };
+
+/** Hono's routes, generated from the guarded table: every dependency comes in, nothing is read at import. */
+export function createApp(deps: AppDeps, routes: readonly Route[] = createRoutes(deps)): Hono<Env> {
   const app = new Hono<Env>();
-  const metered = meteredDepsOf(deps);
   const node = (handler: NodeHandler) => async (c: Context<Env>) => {
     await handler(c.env.incoming, c.env.outgoing);
     return RESPONSE_ALREADY_SENT;
   };
-  const refuse = (endpoint: Endpoint, error: ProxyError) => (c: Context<Env>) => {
-    failBeforeResponse(c.env.outgoing, deps.recorder.begin(endpoint), error, deps.onInternalError);
-    return RESPONSE_ALREADY_SENT;
-  };
-
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", (c) =>
-    deps.isReady() ? c.json({ status: "ready" }) : c.json({ status: "shutting_down" }, 503),
-  );
-  app.get("/metrics", async (c) => {
-    if (!deps.metricsAllowed(c.env.incoming.headers)) {
-      return c.body(unauthorized().toBody(), 401, { "content-type": "application/json" });
-    }
-    const text = await deps.registry.metrics();
-    return c.body(text, 200, { "content-type": deps.registry.contentType });
-  });
-
-  const requireClientKey = async (c: Context<Env>, next: () => Promise<void>) => {
-    if (deps.clientAuth.allows(c.env.incoming.headers)) return next();
-    return refuse(endpointOf(c.req.path), unauthorized())(c);
-  };
-  for (const path of ["/healthz", "/readyz", "/metrics"]) {
-    app.all(path, (c) => refuse("other", methodNotAllowed(c.req.method, "GET"))(c));
+  for (const route of guardedRoutes(deps, routes)) {
+    if (route.method === "ALL") app.all(route.path, node(route.handler));
+    else app.on(route.method, route.path, node(route.handler));
   }
-  app.use("/v1/*", requireClientKey);
-  app.use("/ask", requireClientKey);
-  app.post("/ask", node(createAskHandler(metered, deps.defaultModel)));
-  app.all("/ask", (c) => refuse("ask", methodNotAllowed(c.req.method, "POST"))(c));
-  for (const [path, handler] of handlers) app.post(path, node(handler));
-  app.all("/v1/*", node(createPassThroughHandler(metered)));
-  app.notFound((c) => refuse("other", notFound())(c));
+  app.notFound(node(async (_req, res) => refuse(deps, res, "other", notFound())));
   return app;
+}
+
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The server's listener. A request for an exact path of the table (the metered POSTs above all) is
+ * found by one Map lookup and runs on Node's own request and response; everything else goes through
+ * Hono. Hono's router and its web-Request bridge cost 16-38 µs per request under load, a sixth of the
+ * proxy's whole budget over a bare pass-through (bench/results/profile.md). Both ways take the same
+ * guarded handlers, generated from the same table.
+ */
+export function createRequestListener(
+  deps: AppDeps,
+  routes: readonly Route[] = createRoutes(deps),
+): RequestListener {
+  const exact = new Map<string, Map<string, NodeHandler>>();
+  for (const route of guardedRoutes(deps, routes)) {
+    if (route.method === "ALL") continue;
+    const byMethod = exact.get(route.path) ?? new Map<string, NodeHandler>();
+    byMethod.set(route.method, route.handler);
+    exact.set(route.path, byMethod);
+  }
+  const viaHono = getRequestListener(createApp(deps, routes).fetch, {
+    overrideGlobalObjects: false,
+    autoCleanupIncoming: false,
+  });
+  return function requestListener(req, res) {
+    const url = req.url ?? "";
+    const query = url.indexOf("?");
+    const path = query < 0 ? url : url.slice(0, query);
+    const handler = exact.get(path)?.get(req.method ?? "");
+    if (handler === undefined) void viaHono(req, res);
+    else handler(req, res).catch(deps.onInternalError);
+  };
 }

@@ -4,7 +4,7 @@ import type { RequestMeter } from "../metrics/types.js";
 import { createBodyCollector } from "../usage/body-collector.js";
 import { arrayOf, isObject, type Json, stringOf } from "../usage/json.js";
 import { isCountableUsage, readPromptCompletionUsage } from "../usage/read-usage.js";
-import { failBeforeResponse, type MeteredDeps, type NodeHandler } from "./metered-handler.js";
+import { failBeforeResponse, type MeteredDeps, type NodeHandler, queryOf } from "./metered-handler.js";
 import { clientClosedStatus } from "./proxy-error.js";
 import { readBody } from "./read-body.js";
 import { askUpstreamBody, parseRequestBody } from "./request-body.js";
@@ -29,7 +29,7 @@ export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeH
         res,
         meter,
         method: "POST",
-        path: "/v1/chat/completions",
+        path: `/v1/chat/completions${queryOf(req.url)}`,
         body,
       });
       meter.rateLimits(response.headers);

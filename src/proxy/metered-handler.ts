@@ -50,7 +50,8 @@ export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): No
       const strip = parsed.stream && route.injectsUsage && canAddIncludeUsage(parsed.json);
       const upstreamBody = strip ? withIncludeUsage(body, parsed.json) : body;
       meter.addOverhead(performance.now() - started);
-      const call: UpstreamCall = { req, res, meter, method: "POST", path: route.path, body: upstreamBody };
+      const path = route.path + queryOf(req.url);
+      const call: UpstreamCall = { req, res, meter, method: "POST", path, body: upstreamBody };
       const response = await sendUpstream(deps, call);
       await relayResponse(deps, route, call, parsed, response, strip);
     } catch (err) {
@@ -91,6 +92,15 @@ async function relayResponse(
   if (outcome === "internal") deps.onInternalError(error);
   body.settle(outcome === "complete");
   finishRelayed(meter, outcome, status);
+}
+
+/**
+ * The request's query string as sent (`?api-version=...` for Azure OpenAI), appended to the route's own
+ * path: the client chooses the query, never the upstream path.
+ */
+export function queryOf(url: string | undefined): string {
+  const start = url?.indexOf("?") ?? -1;
+  return url === undefined || start < 0 ? "" : url.slice(start);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -6,6 +6,8 @@ export interface SimulatorStats {
   openSockets: number;
   clientAborts: number;
   lastAbortAt?: number;
+  /** The last request's path and query as it arrived. */
+  lastRequestUrl?: string;
   lastRequestHeaders?: Record<string, string | string[] | undefined>;
   lastRequestBody?: string;
 }

@@ -59,6 +59,7 @@ export async function handleRequest(context: SimulatorContext, req: IncomingMess
   context.stats.requests += 1;
   const ex = new Exchange(context, req, res);
   const text = await readBody(req);
+  context.stats.lastRequestUrl = req.url;
   context.stats.lastRequestHeaders = req.headers;
   context.stats.lastRequestBody = text ?? "";
   if (ex.closed) return;
