@@ -55,7 +55,3 @@ export function resetPeak(pids: readonly number[]): boolean {
 export function peakRss(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + statusField(pid, "VmHWM"), 0);
 }
-
-export function currentRss(pids: readonly number[]): number {
-  return pids.reduce((sum, pid) => sum + statusField(pid, "VmRSS"), 0);
-}

@@ -10,6 +10,3 @@ export const median = (values: readonly number[]): number => quantile(values, 0.
 
 export const max = (values: readonly number[]): number =>
   values.length === 0 ? Number.NaN : Math.max(...values);
-
-export const round = (value: number, digits = 3): number =>
-  Number.isFinite(value) ? Number(value.toFixed(digits)) : value;

@@ -9,7 +9,7 @@ import { errors, overview, traffic } from "./rows-traffic.js";
  * checked against the metric definitions and evaluated against a real Prometheus in the tests.
  */
 
-export const sections: ReadonlyArray<readonly [string, readonly PanelSpec[]]> = [
+const sections: ReadonlyArray<readonly [string, readonly PanelSpec[]]> = [
   ["Overview", overview],
   ["Traffic", traffic],
   ["Errors", errors],
@@ -64,7 +64,7 @@ const modelVariable: Json = {
   hide: 0,
 };
 
-export function buildDashboard(): Json {
+function buildDashboard(): Json {
   return {
     uid: "llm-observability",
     title: "LLM Observability",

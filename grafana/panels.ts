@@ -5,7 +5,7 @@
  */
 
 /** The uid fixed in grafana/provisioning/datasources, so the JSON needs no ${DS_…} import inputs. */
-export const datasourceUid = "prometheus";
+const datasourceUid = "prometheus";
 export const datasource = { type: "prometheus", uid: datasourceUid } as const;
 
 /** Grafana substitutes these; the live test substitutes them the same way. */

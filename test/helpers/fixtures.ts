@@ -4,7 +4,7 @@ import type { GeneratedOutput } from "../../src/usage/generated-output.js";
 import type { Usage, UsageExtractor } from "../../src/usage/types.js";
 
 /** The recorded OpenAI transcripts kept in the repository (test/fixtures/openai, with PROVENANCE.md). */
-export const fixtureDir = new URL("../fixtures/openai/", import.meta.url);
+const fixtureDir = new URL("../fixtures/openai/", import.meta.url);
 
 export interface Transcript {
   readonly name: string;
@@ -52,12 +52,6 @@ export function responseBytes(transcript: Transcript): Buffer {
   return transcript.response.is_sse ? sseBytes(transcript.name) : Buffer.from(transcript.response.body);
 }
 
-/** The first response header of that name (case-insensitive), as recorded. */
-export function recordedHeader(transcript: Transcript, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return transcript.response.headers.find(([key]) => key.toLowerCase() === lower)?.[1];
-}
-
 /** The proxy path of the recorded request, e.g. /v1/chat/completions. */
 export const requestPath = (transcript: Transcript): string => new URL(transcript.request.url).pathname;
 
@@ -65,14 +59,6 @@ export const requestPath = (transcript: Transcript): string => new URL(transcrip
 export function requestJson(transcript: Transcript): Record<string, unknown> {
   if (transcript.request.body === null) throw new Error(`${transcript.name} has no recorded request body`);
   return JSON.parse(transcript.request.body) as Record<string, unknown>;
-}
-
-/** The events of an SSE body: the text between blank lines, without the blank line. */
-export function sseEvents(bytes: Buffer): string[] {
-  return bytes
-    .toString("utf8")
-    .split("\n\n")
-    .filter((event) => event !== "");
 }
 
 export interface Observed {

@@ -29,7 +29,7 @@ export function markdownFiles(root: string, dir = ""): string[] {
 const fence = /^\s*(```|~~~)/;
 
 /** The text with fenced code blocks and inline code spans blanked (line numbers kept). */
-export function proseOf(markdown: string): string {
+function proseOf(markdown: string): string {
   let inFence = false;
   return markdown
     .split("\n")
@@ -60,12 +60,12 @@ export function linksIn(markdown: string): MarkdownLink[] {
 const external = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
 
 /** Links to files in the repository: not a URL (http, mailto, ...), not an anchor in the same file. */
-export function isRelative(target: string): boolean {
+function isRelative(target: string): boolean {
   return !external.test(target) && !target.startsWith("#");
 }
 
 /** A relative link resolved against the file it is in, as a path relative to the root. */
-export function resolveLink(file: string, target: string): { path: string; anchor: string | undefined } {
+function resolveLink(file: string, target: string): { path: string; anchor: string | undefined } {
   const hash = target.indexOf("#");
   const pathPart = decodeURI(hash === -1 ? target : target.slice(0, hash));
   const anchor = hash === -1 ? undefined : target.slice(hash + 1);
@@ -95,7 +95,7 @@ export function headingAnchors(markdown: string): Set<string> {
   return anchors;
 }
 
-export function slug(heading: string): string {
+function slug(heading: string): string {
   return heading
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, "")
@@ -128,7 +128,7 @@ export function brokenLinks(file: string, text: string, check: LinkCheck): strin
 const npmRun = /\bnpm\s+(?:run|run-script)\s+([A-Za-z0-9:_.-]+)/g;
 
 /** Every script named by `npm run X` anywhere in the text, code blocks included. */
-export function npmRunScripts(markdown: string): { script: string; line: number }[] {
+function npmRunScripts(markdown: string): { script: string; line: number }[] {
   return [...markdown.matchAll(npmRun)].map((match) => ({
     script: match[1] as string,
     line: markdown.slice(0, match.index).split("\n").length,

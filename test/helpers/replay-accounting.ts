@@ -25,7 +25,7 @@ export interface Accounting {
 
 export type Scrape = Map<string, number>;
 
-export const scrape = async (stack: Stack): Promise<Scrape> => parseMetrics(await stack.metricsText());
+const scrape = async (stack: Stack): Promise<Scrape> => parseMetrics(await stack.metricsText());
 
 /** Runs `call` between two scrapes. */
 export async function measured<T>(
@@ -45,7 +45,7 @@ const isAccountingSeries = (key: string): boolean =>
   !/_(?:bucket|sum)\{/.test(key);
 
 /** Every counter (and histogram count) a request must move, with the amount, cost aside. */
-export function expectedDeltas(a: Accounting): Record<string, number> {
+function expectedDeltas(a: Accounting): Record<string, number> {
   const model = { model: a.model };
   const stream = String(a.stream);
   const code = String(a.status ?? 200);
@@ -80,7 +80,7 @@ export function expectAccounting(before: Scrape, after: Scrape, a: Accounting): 
 /** [limit-requests, remaining-requests, limit-tokens, remaining-tokens] as the upstream sent them. */
 export type RateLimitValues = readonly [number, number, number, number];
 
-export function expectRateLimits(after: Scrape, model: string, values: RateLimitValues): void {
+function expectRateLimits(after: Scrape, model: string, values: RateLimitValues): void {
   const read = (name: string, resource: string) => seriesValue(after, name, { model, resource });
   expect([
     read("llm_ratelimit_limit", "requests"),
@@ -91,7 +91,7 @@ export function expectRateLimits(after: Scrape, model: string, values: RateLimit
 }
 
 /** Placeholders (`X-RATELIMIT-…-XXX`) or no headers at all: the gauges keep what they held. */
-export function expectRateLimitsUntouched(before: Scrape, after: Scrape, model: string): void {
+function expectRateLimitsUntouched(before: Scrape, after: Scrape, model: string): void {
   const gauges = (scraped: Scrape) =>
     [...scraped].filter(([key]) => key.startsWith("llm_ratelimit_") && key.includes(`model="${model}"`));
   expect(gauges(after)).toEqual(gauges(before));
@@ -100,10 +100,7 @@ export function expectRateLimitsUntouched(before: Scrape, after: Scrape, model: 
 const meaningful = /^(?:x-request-id|openai-.*|x-ratelimit-.*|content-type)$/;
 
 /** The headers a client reads (request id, openai-*, x-ratelimit-*, content-type) arrive as recorded. */
-export function expectMeaningfulHeaders(
-  recorded: readonly (readonly [string, string])[],
-  received: Headers,
-): void {
+function expectMeaningfulHeaders(recorded: readonly (readonly [string, string])[], received: Headers): void {
   const expected = new Map<string, string[]>();
   for (const [name, value] of recorded) {
     const lower = name.toLowerCase();

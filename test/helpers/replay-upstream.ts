@@ -43,7 +43,7 @@ function replayedHeaders(transcript: Transcript): string[] {
  * Cut points that exercise a stream parser: after whole events, inside an event (inside a multi-byte
  * character when it has one), and between the two newlines of the blank line that ends an event.
  */
-export function chunkBoundaries(bytes: Buffer, isSse: boolean): number[] {
+function chunkBoundaries(bytes: Buffer, isSse: boolean): number[] {
   if (!isSse) return [Math.floor(bytes.length / 2)];
   const cuts: number[] = [];
   let start = 0;
@@ -77,7 +77,7 @@ async function readAll(req: AsyncIterable<Buffer>): Promise<Buffer> {
 }
 
 /** A node:http upstream that answers each request with the transcript its `x-replay` header names. */
-export async function startReplayUpstream(): Promise<ReplayUpstream> {
+async function startReplayUpstream(): Promise<ReplayUpstream> {
   let lastRequest: ReceivedRequest | undefined;
   const server = createServer(async (req, res) => {
     const body = await readAll(req);

@@ -42,7 +42,7 @@ export function parseInstructions(text: string): Instruction[] {
   return instructions;
 }
 
-export function parseImageRef(ref: string): ImageRef {
+function parseImageRef(ref: string): ImageRef {
   const [withoutDigest = "", digest] = ref.split("@");
   const lastSlash = withoutDigest.lastIndexOf("/");
   const colon = withoutDigest.indexOf(":", lastSlash + 1);

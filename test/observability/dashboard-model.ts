@@ -28,7 +28,7 @@ export interface Dashboard {
   readonly templating: { readonly list: readonly Record<string, unknown>[] };
 }
 
-export const dashboardPath = "grafana/dashboards/llm-observability.json";
+const dashboardPath = "grafana/dashboards/llm-observability.json";
 
 export function readDashboardText(): string {
   return readFileSync(join(repoRoot, dashboardPath), "utf8");
@@ -59,7 +59,7 @@ export function panelQueries(dashboard: Dashboard): PanelQuery[] {
  * Stand-ins for Grafana's template and global variables, so an expression can be sent to Prometheus
  * as Grafana would send it: https://grafana.com/docs/grafana/latest/datasources/prometheus/template-variables/
  */
-export const variableValues: Readonly<Record<string, string>> = {
+const variableValues: Readonly<Record<string, string>> = {
   model: ".*",
   __rate_interval: "1m",
   __interval: "15s",

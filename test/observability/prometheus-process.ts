@@ -34,7 +34,7 @@ interface PrometheusConfig {
  * prometheus/prometheus.yml with only the llm-proxy job, aimed at `target`, and everything at 1s so a
  * test sees scrapes and rule evaluations within seconds. Rule globs become absolute: the file moves.
  */
-export function testConfig(target: string): string {
+function testConfig(target: string): string {
   const config = parse(readFileSync(join(repoRoot, "prometheus/prometheus.yml"), "utf8")) as PrometheusConfig;
   const job = config.scrape_configs.find((each) => each.job_name === "llm-proxy");
   if (job === undefined) throw new Error("prometheus/prometheus.yml has no llm-proxy job");
