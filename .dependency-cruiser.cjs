@@ -3,9 +3,21 @@
 
 /**
  * The proxy's folders, lowest floor first. A folder imports only from itself and the floors before it;
- * src/main.ts, src/server.ts and src/app.ts stand on top of them all.
+ * src/main.ts, src/server.ts and src/app.ts stand on top of them all. A new folder gets its place here
+ * (the rule "folder-has-a-floor" fails until it has one).
  */
-const floors = ["stream", "usage", "pricing", "metrics", "config", "logging", "proxy", "cluster"];
+const floors = [
+  "stream",
+  "usage",
+  "pricing",
+  "metrics",
+  "config",
+  "logging",
+  "attribution",
+  "tracing",
+  "proxy",
+  "cluster",
+];
 
 const rootFiles = "src/[^/]+\\.ts$";
 const apart = ["simulator", "demo"];
@@ -29,6 +41,14 @@ module.exports = {
       to: { circular: true },
     },
     ...floorRules,
+    {
+      name: "folder-has-a-floor",
+      comment:
+        "Every folder of src/ is placed in `floors` above, or is a program of its own (simulator, demo).",
+      severity: "error",
+      from: { path: `^src/(?!(?:${[...floors, ...apart].join("|")})/)[^/]+/` },
+      to: {},
+    },
     {
       name: "proxy-path-not-to-simulator-or-demo",
       comment: "The simulator and the demo are programs of their own; the proxy never loads them.",
