@@ -25,8 +25,8 @@ export interface Sources {
   readonly dashboard: SourceFile;
 }
 
-export const ruleDir = "prometheus/rules";
-export const dashboardFile = "grafana/dashboards/llm-observability.json";
+const ruleDir = "prometheus/rules";
+const dashboardFile = "grafana/dashboards/llm-observability.json";
 
 const commonLabels = { "app.kubernetes.io/name": "llm-proxy" };
 // kube-prometheus-stack's Prometheus selects rules by its Helm release label (README.md beside this file).
