@@ -23,7 +23,7 @@ const isLoopback = (host: string): boolean =>
 
 /** A proxy that holds a key, checks no client keys and listens beyond loopback is an open relay. */
 function warnOpenRelay(config: Config, logger: Logger): void {
-  if (config.openaiApiKey === undefined || config.proxyApiKeys.length > 0 || isLoopback(config.host)) return;
+  if (config.openaiApiKey === undefined || config.clientKeys.length > 0 || isLoopback(config.host)) return;
   logger.warn(
     { host: config.host },
     "OPEN RELAY: this proxy holds OPENAI_API_KEY, listens on a non-loopback address and PROXY_API_KEYS is " +

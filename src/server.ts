@@ -59,7 +59,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     upstream,
     recorder,
     registry: metrics.registry,
-    clientAuth: createClientAuth(config.proxyApiKeys, config.openaiApiKey),
+    clientAuth: createClientAuth(config.clientKeys, config.openaiApiKey),
     metricsAllowed: createTokenCheck(config.metricsToken),
     estimator: createTokenEstimator(),
     maxBodyBytes: config.maxBodyBytes,

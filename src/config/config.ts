@@ -1,11 +1,12 @@
 import { cpus } from "node:os";
 import { defaultLatencyBuckets } from "../metrics/definitions.js";
+import { type AttributionConfig, readAttribution } from "./attribution-labels.js";
+import { type ClientKey, readClientKeys } from "./client-keys.js";
 import type { Env } from "./env-file.js";
 import {
   ConfigError,
   readBuckets,
   readChoice,
-  readList,
   readNumber,
   readOptional,
   readString,
@@ -27,7 +28,9 @@ export interface Config {
   readonly latencyBuckets: readonly number[];
   readonly maxBodyBytes: number;
   readonly maxModelLabels: number;
-  readonly proxyApiKeys: readonly string[];
+  /** PROXY_API_KEYS or PROXY_API_KEYS_FILE; empty when every request is let through. */
+  readonly clientKeys: readonly ClientKey[];
+  readonly attribution: AttributionConfig;
   readonly metricsToken: string | undefined;
   readonly logLevel: LogLevel;
   readonly shutdownGraceMs: number;
@@ -59,7 +62,8 @@ export function parseConfig(env: Env): Config {
     latencyBuckets: readBuckets(env, "LATENCY_BUCKETS", defaultLatencyBuckets),
     maxBodyBytes: readNumber(env, "MAX_BODY_BYTES", 32 * mib, { min: 1, integer: true }),
     maxModelLabels: readNumber(env, "MAX_MODEL_LABELS", 50, { min: 0, max: 10_000, integer: true }),
-    proxyApiKeys: Object.freeze(readList(env, "PROXY_API_KEYS")),
+    clientKeys: readClientKeys(env),
+    attribution: readAttribution(env),
     metricsToken: readOptional(env, "METRICS_TOKEN"),
     logLevel: readChoice(env, "LOG_LEVEL", logLevels, "info"),
     shutdownGraceMs: readNumber(env, "SHUTDOWN_GRACE_SECONDS", 120, { min: 0, max: 86_400 }) * 1000,

@@ -2,8 +2,9 @@ import type { Env } from "./env-file.js";
 
 /** A configuration mistake; start-up prints its message as the one line that explains it. */
 export class ConfigError extends Error {
-  constructor(name: string, expected: string, got: string) {
-    super(`Invalid ${name}=${JSON.stringify(got)}: expected ${expected}.`);
+  /** Either the variable, what it should be and what it is; or, for a file's entries, the whole line. */
+  constructor(name: string, expected?: string, got?: string) {
+    super(expected === undefined ? name : `Invalid ${name}=${JSON.stringify(got)}: expected ${expected}.`);
     this.name = "ConfigError";
   }
 }

@@ -1,12 +1,21 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
+import type { ClientKey } from "../config/client-keys.js";
 import type { UpstreamAuth } from "./headers.js";
 
 export interface ClientAuth {
-  /** True when the request may use the proxy: always, unless PROXY_API_KEYS is set. */
+  /** True when the request may use the proxy: always, unless client keys are configured. */
   allows(headers: IncomingHttpHeaders): boolean;
+  /**
+   * The name of the key the request shows, or undefined when it is refused; `openAccess` when no client
+   * keys are configured.
+   */
+  identify(headers: IncomingHttpHeaders): string | undefined;
   readonly upstream: UpstreamAuth;
 }
+
+/** What `identify` answers when no client keys are configured and every request is let through. */
+export const openAccess = "";
 
 const digest = (value: string): Buffer => createHash("sha256").update(value).digest();
 
@@ -21,31 +30,34 @@ function presentedKey(headers: IncomingHttpHeaders): string | undefined {
 }
 
 /**
- * With PROXY_API_KEYS set the proxy is no open relay: a client must show one of those keys, and the
- * upstream then gets the proxy's own OPENAI_API_KEY. Keys are compared as digests in constant time so
- * the comparison leaks neither a key's length nor its prefix.
+ * With client keys configured the proxy is no open relay: a client must show one of them, and the
+ * upstream then gets the proxy's own OPENAI_API_KEY. Keys are compared as SHA-256 digests in constant
+ * time, every known key each time, so the comparison leaks neither a key's length, its prefix, nor which
+ * entry matched; a keys file may hold the digests alone.
  */
 export function createClientAuth(
-  proxyApiKeys: readonly string[],
+  clientKeys: readonly ClientKey[],
   openaiApiKey: string | undefined,
 ): ClientAuth {
   const ownAuthorization = openaiApiKey === undefined ? undefined : `Bearer ${openaiApiKey}`;
-  if (proxyApiKeys.length === 0) {
+  if (clientKeys.length === 0) {
     return {
       allows: () => true,
+      identify: () => openAccess,
       upstream: { authorization: ownAuthorization, replaceClientCredentials: false },
     };
   }
-  const digests = proxyApiKeys.map(digest);
+  const identify = (headers: IncomingHttpHeaders): string | undefined => {
+    const key = presentedKey(headers);
+    if (key === undefined || key === "") return undefined;
+    const presented = digest(key);
+    let name: string | undefined;
+    for (const known of clientKeys) if (timingSafeEqual(known.sha256, presented)) name = known.name;
+    return name;
+  };
   return {
-    allows(headers) {
-      const key = presentedKey(headers);
-      if (key === undefined || key === "") return false;
-      const presented = digest(key);
-      let match = false;
-      for (const known of digests) match = timingSafeEqual(known, presented) || match;
-      return match;
-    },
+    allows: (headers) => identify(headers) !== undefined,
+    identify,
     upstream: { authorization: ownAuthorization, replaceClientCredentials: true },
   };
 }

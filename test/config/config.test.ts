@@ -18,7 +18,8 @@ describe("parseConfig", () => {
       upstreamTimeoutMs: 600_000,
       maxBodyBytes: 32 * 1024 * 1024,
       maxModelLabels: 50,
-      proxyApiKeys: [],
+      clientKeys: [],
+      attribution: { labels: [], maxValues: 100 },
       logLevel: "info",
       shutdownGraceMs: 120_000,
       workers: 1,
@@ -43,7 +44,7 @@ describe("parseConfig", () => {
     expect(config.upstreamBaseUrl).toBe("http://localhost:11434/v1");
     expect(config.upstreamTimeoutMs).toBe(2500);
     expect(config.latencyBuckets).toEqual([0.1, 1, 10]);
-    expect(config.proxyApiKeys).toEqual(["a", "b"]);
+    expect(config.clientKeys.map((key) => key.name)).toEqual(["unnamed", "unnamed"]);
     expect(config.workers).toBe(3);
   });
 
