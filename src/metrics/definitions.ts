@@ -42,37 +42,42 @@ export interface MetricDefinitions {
 export interface DefinitionOptions {
   readonly registry: Registry;
   readonly latencyBuckets?: readonly number[];
+  /** `key` and the attribution labels, on the counters only; none unless configured. */
+  readonly callerLabels?: readonly string[];
 }
 
 export function createMetricDefinitions({
   registry,
   latencyBuckets = defaultLatencyBuckets,
+  callerLabels = [],
 }: DefinitionOptions): MetricDefinitions {
   const registers = [registry];
+  // The caller's labels are typed as plain strings: the series code sets them from the caller's record.
+  const counted = <T extends string>(...names: T[]): T[] => [...names, ...(callerLabels as T[])];
   // Names carry their unit and `_total` on counters: https://prometheus.io/docs/practices/naming/
   return {
     requests: new Counter({
       name: "llm_requests_total",
       help: "Requests answered by the proxy, by the HTTP status sent to the client (499: client went away).",
-      labelNames: ["model", "endpoint", "stream", "code"],
+      labelNames: counted("model", "endpoint", "stream", "code"),
       registers,
     }),
     tokens: new Counter({
       name: "llm_tokens_total",
       help: "Tokens billed by the upstream, in tokens; cached and reasoning tokens are included here once.",
-      labelNames: ["model", "type"],
+      labelNames: counted("model", "type"),
       registers,
     }),
     cachedTokens: new Counter({
       name: "llm_cached_tokens_total",
       help: "Prompt tokens served from the upstream's prompt cache, in tokens (a subset of type=prompt).",
-      labelNames: ["model"],
+      labelNames: counted("model"),
       registers,
     }),
     reasoningTokens: new Counter({
       name: "llm_reasoning_tokens_total",
       help: "Completion tokens spent on hidden reasoning, in tokens (a subset of type=completion).",
-      labelNames: ["model"],
+      labelNames: counted("model"),
       registers,
     }),
     latency: new Histogram({
@@ -99,13 +104,13 @@ export function createMetricDefinitions({
     cost: new Counter({
       name: "llm_cost_usd_total",
       help: "Cost of the billed tokens at list price, in US dollars.",
-      labelNames: ["model"],
+      labelNames: counted("model"),
       registers,
     }),
     errors: new Counter({
       name: "llm_errors_total",
       help: "Failed requests by cause (rate_limit is an upstream 429).",
-      labelNames: ["model", "type"],
+      labelNames: counted("model", "type"),
       registers,
     }),
     inFlight: new Gauge({
@@ -117,13 +122,13 @@ export function createMetricDefinitions({
     unpriced: new Counter({
       name: "llm_unpriced_requests_total",
       help: "Requests whose model has no price, so their cost is unknown (not zero).",
-      labelNames: ["model"],
+      labelNames: counted("model"),
       registers,
     }),
     usageEstimated: new Counter({
       name: "llm_usage_estimated_total",
       help: "Requests whose tokens were estimated with a tokenizer because the upstream reported no usage.",
-      labelNames: ["model"],
+      labelNames: counted("model"),
       registers,
     }),
     ratelimitRemaining: new Gauge({

@@ -47,27 +47,35 @@ export function memo<T>(create: (key: string) => T): (key: string) => T {
   };
 }
 
-function createModelSeries(definitions: MetricDefinitions, model: string): ModelSeries {
+/** Labels of who made the request, on counters only; none unless client keys or attribution are set. */
+export type CallerLabels = Readonly<Record<string, string>>;
+const noCaller: CallerLabels = Object.freeze({});
+
+export function createModelSeries(
+  definitions: MetricDefinitions,
+  model: string,
+  caller: CallerLabels = noCaller,
+): ModelSeries {
   const requests = memo((key) => {
     const [endpoint = "", stream = "", code = ""] = key.split("|");
-    return definitions.requests.labels({ model, endpoint, stream, code });
+    return definitions.requests.labels({ ...caller, model, endpoint, stream, code });
   });
   const latency = memo((key) => {
     const [endpoint = "", stream = ""] = key.split("|");
     return definitions.latency.labels({ model, endpoint, stream });
   });
-  const error = memo((type) => definitions.errors.labels({ model, type }));
+  const error = memo((type) => definitions.errors.labels({ ...caller, model, type }));
   const remaining = memo((resource) => definitions.ratelimitRemaining.labels({ model, resource }));
   const limit = memo((resource) => definitions.ratelimitLimit.labels({ model, resource }));
   return {
-    promptTokens: lazy(() => definitions.tokens.labels({ model, type: "prompt" })),
-    completionTokens: lazy(() => definitions.tokens.labels({ model, type: "completion" })),
-    cachedTokens: lazy(() => definitions.cachedTokens.labels({ model })),
-    reasoningTokens: lazy(() => definitions.reasoningTokens.labels({ model })),
-    cost: lazy(() => definitions.cost.labels({ model })),
+    promptTokens: lazy(() => definitions.tokens.labels({ ...caller, model, type: "prompt" })),
+    completionTokens: lazy(() => definitions.tokens.labels({ ...caller, model, type: "completion" })),
+    cachedTokens: lazy(() => definitions.cachedTokens.labels({ ...caller, model })),
+    reasoningTokens: lazy(() => definitions.reasoningTokens.labels({ ...caller, model })),
+    cost: lazy(() => definitions.cost.labels({ ...caller, model })),
     ttft: lazy(() => definitions.ttft.labels({ model })),
-    unpriced: lazy(() => definitions.unpriced.labels({ model })),
-    usageEstimated: lazy(() => definitions.usageEstimated.labels({ model })),
+    unpriced: lazy(() => definitions.unpriced.labels({ ...caller, model })),
+    usageEstimated: lazy(() => definitions.usageEstimated.labels({ ...caller, model })),
     requests: (endpoint, stream, code) => requests(`${endpoint}|${stream}|${code}`),
     latency: (endpoint, stream) => latency(`${endpoint}|${stream}`),
     error,

@@ -10,14 +10,20 @@ export interface MetricsOptions {
   readonly latencyBuckets?: readonly number[];
   /** prom-client's process and Node.js metrics; off in unit tests that create many registries. */
   readonly defaultMetrics?: boolean;
+  /** `key` and the attribution labels the counters carry; none unless configured. */
+  readonly callerLabels?: readonly string[];
 }
 
 /** The proxy's own registry, never prom-client's global one, so tests and workers each get a clean set. */
-export function createMetrics({ latencyBuckets, defaultMetrics = true }: MetricsOptions = {}): Metrics {
+export function createMetrics({
+  latencyBuckets,
+  defaultMetrics = true,
+  callerLabels = [],
+}: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
   const definitions = createMetricDefinitions(
-    latencyBuckets === undefined ? { registry } : { registry, latencyBuckets },
+    latencyBuckets === undefined ? { registry, callerLabels } : { registry, latencyBuckets, callerLabels },
   );
   return { registry, definitions };
 }
