@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { parse } from "yaml";
+import { createBudgetGauge, createOverflowCounter } from "../../src/metrics/attribution-metrics.js";
 import { createMetricDefinitions } from "../../src/metrics/definitions.js";
 import { listFiles, repoRoot } from "./tools.js";
 
@@ -30,6 +31,9 @@ const suffixes: Record<string, readonly string[]> = {
 export async function proxyMetrics(): Promise<KnownMetrics> {
   const registry = new Registry();
   createMetricDefinitions({ registry });
+  // Registered only when client keys with budgets or attribution labels are configured.
+  createOverflowCounter(registry);
+  createBudgetGauge(registry);
   collectDefaultMetrics({ register: registry });
   // `up` is written by Prometheus itself for every target: https://prometheus.io/docs/concepts/jobs_instances/
   const names = new Set<string>(["up"]);

@@ -59,6 +59,8 @@ describe("metric names in PromQL", () => {
         "LLMLatencyP95AboveSLO",
         "LLMHourlySpendAboveBudget",
         "LLMUpstreamRateLimitHeadroomLow",
+        "LLMKeyBudgetNearlySpent",
+        "LLMKeyBudgetExceeded",
       ]),
     );
   });
