@@ -1,4 +1,5 @@
 import { datasource, type GridPos, type Json, type PanelSpec, panel, row } from "./panels.js";
+import { caller, groupByVariable } from "./rows-caller.js";
 import { cost, proxyProcess, upstream } from "./rows-cost.js";
 import { latency, tokens } from "./rows-latency.js";
 import { errors, overview, traffic } from "./rows-traffic.js";
@@ -16,6 +17,7 @@ const sections: ReadonlyArray<readonly [string, readonly PanelSpec[]]> = [
   ["Latency", latency],
   ["Tokens", tokens],
   ["Cost", cost],
+  ["Spend and usage by caller", caller],
   ["Upstream rate limits", upstream],
   ["Proxy process", proxyProcess],
 ];
@@ -79,7 +81,7 @@ function buildDashboard(): Json {
     timezone: "browser",
     annotations: { list: [] },
     links: [],
-    templating: { list: [modelVariable] },
+    templating: { list: [modelVariable, groupByVariable] },
     panels: layout(),
   };
 }

@@ -61,6 +61,7 @@ export function panelQueries(dashboard: Dashboard): PanelQuery[] {
  */
 const variableValues: Readonly<Record<string, string>> = {
   model: ".*",
+  group_by: "model",
   __rate_interval: "1m",
   __interval: "15s",
   __range: "5m",

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parse, stringify } from "yaml";
-import { repoRoot, requireBinary } from "./tools.js";
+import { listFiles, repoRoot, requireBinary } from "./tools.js";
 
 /** A real Prometheus on a loopback port, loading the project's own configuration and rule files. */
 export interface RunningPrometheus {
@@ -30,11 +30,31 @@ interface PrometheusConfig {
   scrape_configs: ScrapeConfig[];
 }
 
+interface RuleFile {
+  groups: { interval?: string; [key: string]: unknown }[];
+}
+
 /**
- * prometheus/prometheus.yml with only the llm-proxy job, aimed at `target`, and everything at 1s so a
- * test sees scrapes and rule evaluations within seconds. Rule globs become absolute: the file moves.
+ * The rule files with every group at the global 1s: a group's own interval (the budgets' 5m) would
+ * leave its records empty for minutes. Only that those records are filled and queryable is tested
+ * here; their values, which depend on the interval, are promtool's to test (prometheus/tests).
  */
-function testConfig(target: string): string {
+function copyRules(dir: string): string {
+  const rulesDir = join(dir, "rules");
+  mkdirSync(rulesDir);
+  for (const file of listFiles("prometheus/rules", ".yml")) {
+    const rules = parse(readFileSync(join(repoRoot, file), "utf8")) as RuleFile;
+    const groups = rules.groups.map(({ interval: _interval, ...group }) => group);
+    writeFileSync(join(rulesDir, basename(file)), stringify({ ...rules, groups }));
+  }
+  return rulesDir;
+}
+
+/**
+ * prometheus/prometheus.yml with only the llm-proxy job, aimed at `targets`, and everything at 1s so a
+ * test sees scrapes and rule evaluations within seconds. Rule globs point at `rulesDir`.
+ */
+function testConfig(targets: readonly string[], rulesDir: string): string {
   const config = parse(readFileSync(join(repoRoot, "prometheus/prometheus.yml"), "utf8")) as PrometheusConfig;
   const job = config.scrape_configs.find((each) => each.job_name === "llm-proxy");
   if (job === undefined) throw new Error("prometheus/prometheus.yml has no llm-proxy job");
@@ -42,8 +62,8 @@ function testConfig(target: string): string {
   return stringify({
     ...config,
     global: { ...config.global, scrape_interval: "1s", scrape_timeout: "1s", evaluation_interval: "1s" },
-    rule_files: config.rule_files.map((glob) => join(repoRoot, "prometheus", glob)),
-    scrape_configs: [{ ...rest, scrape_interval: "1s", static_configs: [{ targets: [target] }] }],
+    rule_files: config.rule_files.map((glob) => join(rulesDir, basename(glob))),
+    scrape_configs: [{ ...rest, scrape_interval: "1s", static_configs: [{ targets: [...targets] }] }],
   });
 }
 
@@ -67,10 +87,11 @@ async function exited(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
-export async function startPrometheus(target: string): Promise<RunningPrometheus> {
+/** Prometheus scraping `targets` (host:port) as replicas of the llm-proxy job. */
+export async function startPrometheus(targets: readonly string[]): Promise<RunningPrometheus> {
   const binary = requireBinary("prometheus", "PROMETHEUS");
   const dir = mkdtempSync(join(tmpdir(), "llm-proxy-prometheus-"));
-  writeFileSync(join(dir, "prometheus.yml"), testConfig(target));
+  writeFileSync(join(dir, "prometheus.yml"), testConfig(targets, copyRules(dir)));
   const url = `http://127.0.0.1:${await freePort()}`;
   const child = spawn(
     binary,
