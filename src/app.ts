@@ -3,9 +3,10 @@ import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { type Context, Hono } from "hono";
 import type { Registry } from "prom-client";
+import type { Attributor } from "./attribution/attributor.js";
 import type { Endpoint, Recorder } from "./metrics/types.js";
 import { createAskHandler } from "./proxy/ask-handler.js";
-import type { ClientAuth } from "./proxy/client-auth.js";
+import { type ClientAuth, openAccess } from "./proxy/client-auth.js";
 import { createMeteredHandler, failBeforeResponse, type NodeHandler } from "./proxy/metered-handler.js";
 import { createPassThroughHandler } from "./proxy/pass-through-handler.js";
 import { methodNotAllowed, notFound, type ProxyError, unauthorized } from "./proxy/proxy-error.js";
@@ -20,6 +21,7 @@ import type { UsageEstimator, UsageExtractor } from "./usage/types.js";
 export interface AppDeps {
   readonly upstream: Upstream;
   readonly recorder: Recorder;
+  readonly attributor: Attributor;
   readonly registry: Registry;
   readonly clientAuth: ClientAuth;
   readonly metricsAllowed: (headers: HttpBindings["incoming"]["headers"]) => boolean;
@@ -39,8 +41,13 @@ export interface Route {
   readonly endpoint: Endpoint;
   /** Whether the client must show one of PROXY_API_KEYS (when they are set). */
   readonly clientKey: boolean;
+  /** Called with the name of the client key the guard matched (openAccess without client keys). */
   readonly handler: NodeHandler;
 }
+
+/** What the guard makes of a route's handler: the key already checked, and its name passed on. */
+type GuardedHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type GuardedRoute = Omit<Route, "handler"> & { readonly handler: GuardedHandler };
 
 /**
  * Every route the proxy serves, declared once. The guard and the refusals are added around them by
@@ -106,7 +113,7 @@ const covers = (route: Route, path: string): boolean =>
  * The table with the client-key guard around each handler, and a 405 route for every exact path that
  * no `ALL` route covers (guarded like the path's own routes, so a client without a key learns nothing).
  */
-function guardedRoutes(deps: AppDeps, routes: readonly Route[]): readonly Route[] {
+function guardedRoutes(deps: AppDeps, routes: readonly Route[]): readonly GuardedRoute[] {
   const refusals: Route[] = [];
   for (const route of routes) {
     if (route.method === "ALL" || refusals.some((refusal) => refusal.path === route.path)) continue;
@@ -119,13 +126,15 @@ function guardedRoutes(deps: AppDeps, routes: readonly Route[]): readonly Route[
   return [...routes, ...refusals].map((route) => ({ ...route, handler: guard(deps, route) }));
 }
 
-function guard(deps: AppDeps, route: Route): NodeHandler {
-  if (!route.clientKey) return route.handler;
+function guard(deps: AppDeps, route: Route): GuardedHandler {
+  if (!route.clientKey) return (req, res) => route.handler(req, res, openAccess);
   const { clientAuth } = deps;
-  return (req, res) =>
-    clientAuth.allows(req.headers)
-      ? route.handler(req, res)
-      : Promise.resolve(refuse(deps, res, route.endpoint, unauthorized()));
+  return (req, res) => {
+    const keyName = clientAuth.identify(req.headers);
+    return keyName === undefined
+      ? Promise.resolve(refuse(deps, res, route.endpoint, unauthorized()))
+      : route.handler(req, res, keyName);
+  };
 }
 
 /** A request the proxy answers itself with an error, counted once like any other. */
@@ -138,7 +147,7 @@ type Env = { Bindings: HttpBindings };
 /** Hono's routes, generated from the guarded table: every dependency comes in, nothing is read at import. */
 export function createApp(deps: AppDeps, routes: readonly Route[] = createRoutes(deps)): Hono<Env> {
   const app = new Hono<Env>();
-  const node = (handler: NodeHandler) => async (c: Context<Env>) => {
+  const node = (handler: GuardedHandler) => async (c: Context<Env>) => {
     await handler(c.env.incoming, c.env.outgoing);
     return RESPONSE_ALREADY_SENT;
   };
@@ -163,10 +172,10 @@ export function createRequestListener(
   deps: AppDeps,
   routes: readonly Route[] = createRoutes(deps),
 ): RequestListener {
-  const exact = new Map<string, Map<string, NodeHandler>>();
+  const exact = new Map<string, Map<string, GuardedHandler>>();
   for (const route of guardedRoutes(deps, routes)) {
     if (route.method === "ALL") continue;
-    const byMethod = exact.get(route.path) ?? new Map<string, NodeHandler>();
+    const byMethod = exact.get(route.path) ?? new Map<string, GuardedHandler>();
     byMethod.set(route.method, route.handler);
     exact.set(route.path, byMethod);
   }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequestListener } from "./app.js";
+import { counterCallerLabels, createConfiguredAttributor } from "./attribution/setup.js";
 import type { Config } from "./config/config.js";
 import { createLogger, type Logger, logRequest } from "./logging/logger.js";
 import { createModelLabeler } from "./metrics/model-labels.js";
@@ -32,7 +33,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const metrics = createMetrics({
     latencyBuckets: config.latencyBuckets,
     defaultMetrics: options.defaultMetrics ?? true,
+    callerLabels: counterCallerLabels(config),
   });
+  const attributor = createConfiguredAttributor(config, metrics);
   const table = createPriceTable(
     config.pricesFile === undefined ? undefined : loadPricesFile(config.pricesFile),
   );
@@ -52,12 +55,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
           "ignored (the request counts as without usage); logged once",
       ),
     ),
+    unattributed: attributor.unidentified,
   });
   const upstream = createUpstream(config);
   let ready = true;
   const listener = createRequestListener({
     upstream,
     recorder,
+    attributor,
     registry: metrics.registry,
     clientAuth: createClientAuth(config.clientKeys, config.openaiApiKey),
     metricsAllowed: createTokenCheck(config.metricsToken),

@@ -1,15 +1,8 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { refusedKey } from "../config/client-keys.js";
-import type { Caller } from "../metrics/caller-series.js";
+import type { Attribution, Caller } from "../metrics/types.js";
 import { createValueReader, type RequestBody } from "./request-values.js";
 import { cleanValue, createValueLabeler } from "./value-labeler.js";
-
-/** Who made one request: the counters' caller, and what its access-log line says. */
-export interface Attribution {
-  readonly caller: Caller;
-  /** The key's name and each dimension's value as sent (cleaned, never capped); undefined if none is set. */
-  readonly logged: Readonly<Record<string, string>> | undefined;
-}
 
 export interface Attributor {
   /** No client key shown (refused, or not yet read): key="none" and empty values. */
@@ -24,8 +17,8 @@ export interface AttributorOptions {
   readonly maxValues: number;
   /** The callers' series, values in `callerLabelNames` order. */
   readonly callers: (values: readonly string[]) => Caller;
-  /** The only caller when nothing is configured. */
-  readonly anonymous: Caller;
+  /** The only attribution when nothing is configured. */
+  readonly anonymous: Attribution;
   readonly onOverflow: (label: string) => void;
 }
 
@@ -36,7 +29,7 @@ export const callerLabelNames = (keysConfigured: boolean, labels: readonly strin
 export function createAttributor(options: AttributorOptions): Attributor {
   const { keysConfigured, labels } = options;
   if (!keysConfigured && labels.length === 0) {
-    const anonymous: Attribution = { caller: options.anonymous, logged: undefined };
+    const { anonymous } = options;
     return { unidentified: anonymous, resolve: () => anonymous };
   }
   const readers = labels.map(createValueReader);

@@ -39,6 +39,8 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
       usageEstimated: record.usageEstimated || undefined,
       costUsd: record.costUsd,
       errorType: record.errorType,
+      // The key's name and each attribution value: what a metric caps at `other`, the log keeps.
+      caller: record.caller,
     },
     "request",
   );

@@ -1,20 +1,6 @@
 import type { MetricDefinitions } from "./definitions.js";
-import {
-  type CallerLabels,
-  createModelSeries,
-  createSeriesCache,
-  type ModelSeries,
-  memo,
-} from "./model-series.js";
-
-export type { CallerLabels };
-
-/** Who made a request, as the counters show it: the same object for every request of that caller. */
-export interface Caller {
-  readonly labels: CallerLabels;
-  /** This caller's series of one model, children created on first use and kept. */
-  readonly seriesFor: (model: string) => ModelSeries;
-}
+import { createModelSeries, createSeriesCache, memo } from "./model-series.js";
+import type { Attribution, Caller } from "./types.js";
 
 /** Label values never hold control characters, so this cannot occur inside one. */
 const separator = "\u0000";
@@ -42,6 +28,6 @@ export function createCallers(
 }
 
 /** The one caller of a proxy without client keys or attribution labels: the series as they always were. */
-export function createAnonymousCaller(m: MetricDefinitions): Caller {
-  return { labels: Object.freeze({}), seriesFor: createSeriesCache(m) };
+export function anonymousAttribution(m: MetricDefinitions): Attribution {
+  return { caller: { labels: Object.freeze({}), seriesFor: createSeriesCache(m) }, logged: undefined };
 }

@@ -1,30 +1,5 @@
-import type { Counter, Gauge, Histogram } from "prom-client";
-import type { MetricDefinitions, RateLimitResource } from "./definitions.js";
-import type { Endpoint, ErrorType } from "./types.js";
-
-type CounterChild = Counter.Internal;
-type HistogramChild = Histogram.Internal<string>;
-type GaugeChild = Gauge.Internal<string>;
-
-/**
- * prom-client's `labels()` hashes its arguments on every call; a proxy records about ten series per
- * request, so each model's children are looked up once and kept.
- */
-export interface ModelSeries {
-  promptTokens(): CounterChild;
-  completionTokens(): CounterChild;
-  cachedTokens(): CounterChild;
-  reasoningTokens(): CounterChild;
-  cost(): CounterChild;
-  ttft(): HistogramChild;
-  unpriced(): CounterChild;
-  usageEstimated(): CounterChild;
-  requests(endpoint: Endpoint, stream: boolean, code: number): CounterChild;
-  latency(endpoint: Endpoint, stream: boolean): HistogramChild;
-  error(type: ErrorType): CounterChild;
-  ratelimitRemaining(resource: RateLimitResource): GaugeChild;
-  ratelimitLimit(resource: RateLimitResource): GaugeChild;
-}
+import type { MetricDefinitions } from "./definitions.js";
+import type { CallerLabels, ModelSeries } from "./types.js";
 
 /** Creates the child on first use only: a series nobody recorded would be a zero line in every scrape. */
 function lazy<T>(create: () => T): () => T {
@@ -47,8 +22,6 @@ export function memo<T>(create: (key: string) => T): (key: string) => T {
   };
 }
 
-/** Labels of who made the request, on counters only; none unless client keys or attribution are set. */
-export type CallerLabels = Readonly<Record<string, string>>;
 const noCaller: CallerLabels = Object.freeze({});
 
 export function createModelSeries(

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { createSeriesCache, memo } from "./model-series.js";
+import { anonymousAttribution } from "./caller-series.js";
+import { memo } from "./model-series.js";
 import { Meter, type SharedContext } from "./request-meter.js";
 import type { Endpoint, Recorder, RecorderOptions } from "./types.js";
 
@@ -7,7 +8,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
   const shared: SharedContext = {
     options,
     now: options.now ?? (() => performance.now()),
-    seriesFor: createSeriesCache(options.definitions),
+    unattributed: options.unattributed ?? anonymousAttribution(options.definitions),
   };
   const perEndpoint = memo((endpoint) => ({
     endpoint: endpoint as Endpoint,

@@ -2,14 +2,20 @@ import { randomUUID } from "node:crypto";
 import type { Pricer } from "../pricing/types.js";
 import { isCountableUsage } from "../usage/read-usage.js";
 import type { Usage } from "../usage/types.js";
-import type { ModelSeries } from "./model-series.js";
 import { type RateLimitHeaders, readRateLimits } from "./rate-limit-headers.js";
-import type { Endpoint, ErrorType, RecorderOptions, RequestMeter } from "./types.js";
+import type {
+  Attribution,
+  Endpoint,
+  ErrorType,
+  ModelSeries,
+  RecorderOptions,
+  RequestMeter,
+} from "./types.js";
 
 export interface SharedContext {
   readonly options: RecorderOptions;
   readonly now: () => number;
-  readonly seriesFor: (model: string) => ModelSeries;
+  readonly unattributed: Attribution;
 }
 
 export interface EndpointContext {
@@ -29,6 +35,8 @@ export class Meter implements RequestMeter {
   private model: string;
   private requestedModel: string | undefined;
   private series: ModelSeries | undefined;
+  private attribution: Attribution;
+  private attributed = false;
   private requestId: string | undefined;
   private ttftSeconds: number | undefined;
   private recordedUsage: Usage | undefined;
@@ -42,12 +50,20 @@ export class Meter implements RequestMeter {
   ) {
     this.receivedAt = shared.now();
     this.model = shared.options.labelModel(undefined);
+    this.attribution = shared.unattributed;
     at.inFlight.inc();
   }
 
   private seriesOf(): ModelSeries {
-    this.series ??= this.shared.seriesFor(this.model);
+    this.series ??= this.attribution.caller.seriesFor(this.model);
     return this.series;
+  }
+
+  attribute(attribution: Attribution): void {
+    if (this.attributed) return;
+    this.attributed = true;
+    this.attribution = attribution;
+    this.series = undefined;
   }
 
   setModel(name: string | undefined): void {
@@ -70,7 +86,7 @@ export class Meter implements RequestMeter {
     this.seriesOf().ttft().observe(this.ttftSeconds);
   }
 
-  usage(reported: Usage, options: { estimated?: boolean } = {}): void {
+  usage(reported: Usage, options: { estimated?: boolean; answeredBy?: string | undefined } = {}): void {
     if (this.recordedUsage !== undefined || this.finished) return;
     if (!isCountableUsage(reported)) {
       this.shared.options.onUncountableUsage?.();
@@ -78,7 +94,7 @@ export class Meter implements RequestMeter {
     }
     this.recordedUsage = reported;
     this.usageEstimated = options.estimated ?? false;
-    const pricedAs = this.requestedModel ?? this.model;
+    const pricedAs = { requested: this.requestedModel ?? this.model, answeredBy: options.answeredBy };
     const { pricer } = this.shared.options;
     this.costUsd = recordUsage(this.seriesOf(), pricer, reported, this.usageEstimated, pricedAs);
   }
@@ -114,6 +130,7 @@ export class Meter implements RequestMeter {
       usageEstimated: this.usageEstimated,
       costUsd: this.costUsd,
       errorType,
+      caller: this.attribution.logged,
     });
   }
 }
@@ -123,7 +140,7 @@ function recordUsage(
   pricer: Pricer,
   usage: Usage,
   estimated: boolean,
-  pricedAs: string,
+  pricedAs: { requested: string; answeredBy: string | undefined },
 ) {
   series.promptTokens().inc(usage.promptTokens);
   series.completionTokens().inc(usage.completionTokens);
@@ -131,7 +148,7 @@ function recordUsage(
   series.cachedTokens().inc(usage.cachedTokens);
   series.reasoningTokens().inc(usage.reasoningTokens);
   if (estimated) series.usageEstimated().inc();
-  const priced = pricer.costOf(pricedAs, usage);
+  const priced = pricer.costOf(pricedAs.requested, usage, pricedAs.answeredBy);
   // Counts below 2^53 keep list prices finite, but a PRICES_FILE price is only known to be finite: a
   // product that overflows is no cost, never an exception out of prom-client after the client got its answer.
   const cost = priced !== undefined && Number.isFinite(priced) && priced >= 0 ? priced : undefined;

@@ -27,29 +27,31 @@ export function createPricer({
   onUnpriced,
 }: PricerOptions): Pricer & { isKnown(model: string): boolean } {
   const resolved = new Map<string, ResolvedPrice | null>();
-  const reportedLong = new Set<string>();
-  const reportLong = (model: string) => {
-    const prefix = detachedPrefix(model, reportedPrefixLength);
-    if (reportedLong.has(prefix) || reportedLong.size >= maxRemembered) return;
-    reportedLong.add(prefix);
-    onUnpriced?.(model);
-  };
   const lookup = (model: string): ResolvedPrice | undefined => {
     const known = resolved.get(model);
     if (known !== undefined) return known ?? undefined;
     const hit = resolvePrice(table, model) ?? null;
-    if (model.length > maxRememberedLength) {
-      if (hit === null) reportLong(model);
-    } else if (resolved.size < maxRemembered) {
+    if (model.length <= maxRememberedLength && resolved.size < maxRemembered) {
       resolved.set(detachedPrefix(model, maxRememberedLength), hit);
-      if (hit === null) onUnpriced?.(model);
     }
     return hit ?? undefined;
   };
+  // Only the name a cost fell back to is reported, not an answer's unknown name: once per name, and a
+  // long one once per its first 100 characters.
+  const reported = new Set<string>();
+  const report = (model: string): undefined => {
+    const long = model.length > maxRememberedLength;
+    const id = detachedPrefix(model, long ? reportedPrefixLength : maxRememberedLength);
+    if (reported.has(id) || reported.size >= maxRemembered) return;
+    reported.add(id);
+    onUnpriced?.(model);
+  };
   return {
-    costOf(model: string, usage: Usage) {
-      const hit = lookup(model);
-      return hit === undefined ? undefined : computeCostUsd(hit.price, usage);
+    costOf(model: string, usage: Usage, answeredBy?: string) {
+      // A fine-tune bills at its own rates, never its base model's, whatever the answer names.
+      const answer = answeredBy === undefined || model.startsWith("ft:") ? undefined : lookup(answeredBy);
+      const hit = answer ?? lookup(model);
+      return hit === undefined ? report(model) : computeCostUsd(hit.price, usage);
     },
     isKnown: (model) => table.models.has(model),
   };

@@ -31,6 +31,10 @@ export interface ParsedPrices {
 
 /** What the request meter asks of pricing. */
 export interface Pricer {
-  /** USD for this usage, or undefined when the model has no price (then the cost is unknown, not zero). */
-  costOf(model: string, usage: Usage): number | undefined;
+  /**
+   * USD for this usage, or undefined when the model has no price (then the cost is unknown, not zero).
+   * Priced as `answeredBy`, the model the upstream says answered, when the table knows it: an Azure
+   * deployment name (`my-gpt4o-deploy`) that answers as `gpt-4o-2024-08-06` is priced, not unpriced.
+   */
+  costOf(model: string, usage: Usage, answeredBy?: string): number | undefined;
 }

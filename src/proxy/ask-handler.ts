@@ -17,11 +17,14 @@ import { errorTypeForStatus } from "./status-errors.js";
  * upstream without streaming, and answers a summary of the call; upstream errors come back as sent.
  */
 export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeHandler {
-  return async function askHandler(req, res) {
+  return async function askHandler(req, res, keyName) {
     const meter = deps.recorder.begin("ask");
+    let attributed = false;
     try {
       const raw = await readBody(req, deps.maxBodyBytes);
       const parsed = parseRequestBody(raw, defaultModel);
+      meter.attribute(deps.attributor.resolve(keyName, req.headers, parsed.json));
+      attributed = true;
       meter.setModel(parsed.model);
       const body = askUpstreamBody(raw, parsed.model);
       const response = await sendUpstream(deps, {
@@ -38,6 +41,7 @@ export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeH
       if (response.statusCode >= 300) return passError(res, meter, response, bytes);
       answer(res, meter, parsed.model, bytes);
     } catch (err) {
+      if (!attributed) meter.attribute(deps.attributor.resolve(keyName, req.headers, undefined));
       failBeforeResponse(res, meter, err, deps.onInternalError);
     }
   };
@@ -66,9 +70,9 @@ function passError(
 function answer(res: Parameters<NodeHandler>[1], meter: RequestMeter, model: string, bytes: Buffer) {
   const collector = createBodyCollector();
   collector.push(bytes);
-  const { json } = collector.finish();
+  const { json, model: answeredBy } = collector.finish();
   const reported = readPromptCompletionUsage(json?.usage);
-  if (reported !== undefined) meter.usage(reported);
+  if (reported !== undefined) meter.usage(reported, { answeredBy });
   // The summary shows what was counted: usage the meter refused is shown as none.
   const usage = reported !== undefined && isCountableUsage(reported) ? reported : undefined;
   const body = JSON.stringify({

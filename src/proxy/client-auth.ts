@@ -4,8 +4,6 @@ import type { ClientKey } from "../config/client-keys.js";
 import type { UpstreamAuth } from "./headers.js";
 
 export interface ClientAuth {
-  /** True when the request may use the proxy: always, unless client keys are configured. */
-  allows(headers: IncomingHttpHeaders): boolean;
   /**
    * The name of the key the request shows, or undefined when it is refused; `openAccess` when no client
    * keys are configured.
@@ -42,7 +40,6 @@ export function createClientAuth(
   const ownAuthorization = openaiApiKey === undefined ? undefined : `Bearer ${openaiApiKey}`;
   if (clientKeys.length === 0) {
     return {
-      allows: () => true,
       identify: () => openAccess,
       upstream: { authorization: ownAuthorization, replaceClientCredentials: false },
     };
@@ -56,7 +53,6 @@ export function createClientAuth(
     return name;
   };
   return {
-    allows: (headers) => identify(headers) !== undefined,
     identify,
     upstream: { authorization: ownAuthorization, replaceClientCredentials: true },
   };

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { attributionHeaderPrefix } from "../attribution/request-values.js";
 
 // Hop-by-hop headers belong to one connection and are never forwarded:
 // https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1
@@ -49,6 +50,8 @@ export function upstreamRequestHeaders(
     const name = raw[i] as string;
     const lower = name.toLowerCase();
     if (hopByHop.has(lower) || setByProxy.has(lower) || named?.has(lower)) continue;
+    // The proxy's own attribution headers are for the proxy alone.
+    if (lower.startsWith(attributionHeaderPrefix)) continue;
     if (credentials.has(lower)) {
       if (auth.replaceClientCredentials) continue;
       hasAuthorization ||= lower === "authorization" || lower === "api-key";

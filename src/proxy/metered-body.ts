@@ -39,11 +39,11 @@ export function createStreamBody(
       return pipeline.sawErrorEvent;
     },
     settle(complete) {
-      const usage = observer.usage;
-      if (usage !== undefined) return meter.usage(usage);
+      const { usage, model: answeredBy } = observer;
+      if (usage !== undefined) return meter.usage(usage, { answeredBy });
       const output = complete ? observer.completionText() : undefined;
       if (output !== undefined && estimator !== undefined) {
-        meter.usage(estimator.estimate(parsed.model, parsed.json, output), { estimated: true });
+        meter.usage(estimator.estimate(parsed.model, parsed.json, output), { estimated: true, answeredBy });
       }
     },
   };
@@ -66,12 +66,13 @@ export function createJsonBody(
       if (!complete) return;
       const body = collector.finish();
       const reported = extractor.fromBody({ usage: body.usage });
-      if (reported !== undefined) return meter.usage(reported);
+      const answeredBy = body.model;
+      if (reported !== undefined) return meter.usage(reported, { answeredBy });
       // `json` parses the whole body on first access: only an estimate needs it.
       const json = estimator === undefined ? undefined : body.json;
       if (estimator !== undefined && json !== undefined) {
         const output = extractor.textOfBody(json);
-        meter.usage(estimator.estimate(parsed.model, parsed.json, output), { estimated: true });
+        meter.usage(estimator.estimate(parsed.model, parsed.json, output), { estimated: true, answeredBy });
       }
     },
   };

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Dispatcher } from "undici";
+import type { Attributor } from "../attribution/attributor.js";
 import type { Endpoint, Recorder, RequestMeter } from "../metrics/types.js";
 import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
 import { ClientWriter } from "./client-writer.js";
@@ -29,22 +30,27 @@ export interface MeteredRoute {
 
 export interface MeteredDeps extends UpstreamDeps {
   readonly recorder: Recorder;
+  readonly attributor: Attributor;
   readonly maxBodyBytes: number;
   readonly estimator: UsageEstimator | undefined;
   /** A bug, not an upstream or client failure: logged with its stack, answered 500. */
   readonly onInternalError: (err: unknown) => void;
 }
 
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+/** `keyName`: the name of the client key the route's guard matched (openAccess without client keys). */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, keyName: string) => Promise<void>;
 
 /** The handler of one metered endpoint (POST, JSON body with a model). */
 export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): NodeHandler {
-  return async function meteredHandler(req, res) {
+  return async function meteredHandler(req, res, keyName) {
     const meter = deps.recorder.begin(route.endpoint);
+    let attributed = false;
     try {
       const body = await readBody(req, deps.maxBodyBytes);
       const started = performance.now();
       const parsed = parseRequestBody(body);
+      meter.attribute(deps.attributor.resolve(keyName, req.headers, parsed.json));
+      attributed = true;
       meter.setModel(parsed.model);
       meter.setStream(parsed.stream);
       const strip = parsed.stream && route.injectsUsage && canAddIncludeUsage(parsed.json);
@@ -55,6 +61,8 @@ export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): No
       const response = await sendUpstream(deps, call);
       await relayResponse(deps, route, call, parsed, response, strip);
     } catch (err) {
+      // A body too large or not JSON: the caller is still known by its key and headers.
+      if (!attributed) meter.attribute(deps.attributor.resolve(keyName, req.headers, undefined));
       failBeforeResponse(res, meter, err, deps.onInternalError);
     }
   };

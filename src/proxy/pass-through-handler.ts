@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import type { Attributor } from "../attribution/attributor.js";
 import type { Recorder } from "../metrics/types.js";
 import { ClientWriter } from "./client-writer.js";
 import { clientResponseHeaders } from "./headers.js";
@@ -11,6 +12,7 @@ import { finishRelayed } from "./status-errors.js";
 
 export interface PassThroughDeps extends UpstreamDeps {
   readonly recorder: Recorder;
+  readonly attributor: Attributor;
   readonly maxBodyBytes: number;
   readonly onInternalError: (err: unknown) => void;
 }
@@ -29,8 +31,10 @@ const asIs = (writer: ClientWriter): BodyConsumer => ({
  * the body streamed both ways without being read; it is counted with endpoint="other".
  */
 export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
-  return async function passThroughHandler(req, res) {
+  return async function passThroughHandler(req, res, keyName) {
     const meter = deps.recorder.begin("other");
+    // The body is not read here: only the key and the x-llm-* headers attribute these requests.
+    meter.attribute(deps.attributor.resolve(keyName, req.headers, undefined));
     try {
       const path = req.url ?? "/";
       if (!path.startsWith("/v1/") || dotSegment.test(path)) throw notFound();

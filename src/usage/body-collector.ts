@@ -1,4 +1,5 @@
 import { findLastUsageObject } from "../stream/usage-object.js";
+import { answeredModelOf } from "./answered-model.js";
 import { type Json, parseJsonObject } from "./json.js";
 
 /** Bodies up to this size are parsed whole; larger ones (embeddings of many inputs) only by their tail. */
@@ -10,6 +11,8 @@ export interface CollectedBody {
   readonly json: Json | undefined;
   /** The body's top-level `usage`, found in the whole body or in its tail. */
   readonly usage: unknown;
+  /** The model the body says answered, when it names one. */
+  readonly model: string | undefined;
 }
 
 export interface BodyCollector {
@@ -38,19 +41,21 @@ export function createBodyCollector(): BodyCollector {
       const bytes = Buffer.concat(chunks);
       chunks = [];
       const usage = usageFromTail(bytes.subarray(Math.max(0, bytes.length - tailBytes)));
-      if (truncated) return { json: undefined, usage };
+      const model = answeredModelOf(bytes, !truncated);
+      if (truncated) return { json: undefined, usage, model };
       // Found in the tail: the whole body is parsed only if someone asks (/ask does; metering does not).
-      if (usage !== undefined) return withLazyJson(bytes, usage);
+      if (usage !== undefined) return withLazyJson(bytes, usage, model);
       const json = parseJsonObject(bytes.toString("utf8"));
-      return { json, usage: json?.usage };
+      return { json, usage: json?.usage, model };
     },
   };
 }
 
-function withLazyJson(bytes: Buffer, usage: unknown): CollectedBody {
+function withLazyJson(bytes: Buffer, usage: unknown, model: string | undefined): CollectedBody {
   let json: Json | undefined;
   return {
     usage,
+    model,
     get json() {
       json ??= parseJsonObject(bytes.toString("utf8"));
       return json;

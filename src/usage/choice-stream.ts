@@ -1,5 +1,6 @@
 import type { SseEvent } from "../stream/event-observer.js";
 import { findUsageObject } from "../stream/usage-object.js";
+import { modelField } from "./answered-model.js";
 import { createOutputCollector, type OutputCollector } from "./generated-output.js";
 import { type Json, parseJsonObject } from "./json.js";
 import { readPromptCompletionUsage } from "./read-usage.js";
@@ -24,12 +25,16 @@ export function createChoiceStreamObserver(
   onFirstToken: () => void,
 ): StreamObserver {
   let usage: Usage | undefined;
+  let model: string | undefined;
   let sawFirstEvent = false;
   let sawContent = false;
   let output: OutputCollector | undefined;
   return {
     get usage() {
       return usage;
+    },
+    get model() {
+      return model;
     },
     completionText: () => (usage === undefined && output !== undefined ? output.output() : undefined),
     wants: (raw, hasUsage) => !sawContent || output !== undefined || (hasUsage ?? findUsageObject(raw) >= 0),
@@ -41,6 +46,8 @@ export function createChoiceStreamObserver(
       }
       const chunk = parseJsonObject(data);
       if (chunk === undefined) return;
+      // The first chunk is always parsed (for the first token), and every chunk names the model.
+      model ??= modelField(chunk.model);
       usage = readPromptCompletionUsage(chunk.usage) ?? usage;
       if (!sawContent && reader.hasContent(chunk)) {
         sawContent = true;

@@ -5,6 +5,7 @@ const noStream: StreamObserver = {
   wants: () => false,
   onEvent() {},
   usage: undefined,
+  model: undefined,
   completionText: () => undefined,
 };
 

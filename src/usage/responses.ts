@@ -1,4 +1,5 @@
 import type { SseEvent } from "../stream/event-observer.js";
+import { modelField } from "./answered-model.js";
 import type { GeneratedOutput, ToolCallText } from "./generated-output.js";
 import { arrayOf, isObject, parseJsonObject, stringOf } from "./json.js";
 import { readAnyUsage, usageOfBody } from "./read-usage.js";
@@ -43,11 +44,15 @@ export const responsesExtractor: UsageExtractor = {
   textOfBody: responseOutput,
   observeStream(onFirstToken) {
     let usage: Usage | undefined;
+    let model: string | undefined;
     let output: GeneratedOutput | undefined;
     let sawContent = false;
     return {
       get usage() {
         return usage;
+      },
+      get model() {
+        return model;
       },
       completionText: () => (usage === undefined ? output : undefined),
       wants: (raw, hasUsage) =>
@@ -61,6 +66,7 @@ export const responsesExtractor: UsageExtractor = {
         if (!finalEvents.has(type)) return;
         const response = parseJsonObject(sse.data)?.response;
         usage = (isObject(response) ? readAnyUsage(response.usage) : undefined) ?? usage;
+        model = (isObject(response) ? modelField(response.model) : undefined) ?? model;
         output = responseOutput(response);
       },
     };

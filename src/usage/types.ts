@@ -16,6 +16,8 @@ export interface Usage {
 export interface StreamObserver extends EventObserver {
   /** The usage the upstream reported in the stream, if it did. */
   readonly usage: Usage | undefined;
+  /** The model the stream's events say answered, once an event naming it was parsed. */
+  readonly model: string | undefined;
   /** What was generated, kept only when the stream showed it would report no usage (for estimates). */
   completionText(): GeneratedOutput | undefined;
 }

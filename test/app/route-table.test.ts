@@ -3,6 +3,9 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppDeps, createApp, createRequestListener, createRoutes, type Route } from "../../src/app.js";
+import { counterCallerLabels, createConfiguredAttributor } from "../../src/attribution/setup.js";
+import { readAttribution } from "../../src/config/attribution-labels.js";
+import { readClientKeys } from "../../src/config/client-keys.js";
 import { createModelLabeler } from "../../src/metrics/model-labels.js";
 import { createRecorder } from "../../src/metrics/recorder.js";
 import { createMetrics } from "../../src/metrics/registry.js";
@@ -11,7 +14,9 @@ import { createUpstream } from "../../src/proxy/upstream.js";
 import { rawRequest } from "../helpers/raw-http.js";
 
 const key = "pk-table";
-const metrics = createMetrics({ defaultMetrics: false });
+const attribution = { clientKeys: readClientKeys({ PROXY_API_KEYS: key }), attribution: readAttribution({}) };
+const metrics = createMetrics({ defaultMetrics: false, callerLabels: counterCallerLabels(attribution) });
+const attributor = createConfiguredAttributor(attribution, metrics);
 const upstream = createUpstream({
   upstreamBaseUrl: "http://127.0.0.1:9/v1",
   upstreamTimeoutMs: 1000,
@@ -23,9 +28,11 @@ const deps: AppDeps = {
     definitions: metrics.definitions,
     labelModel: createModelLabeler({ isKnown: () => false, maxModelLabels: 5 }),
     pricer: { costOf: () => undefined },
+    unattributed: attributor.unidentified,
   }),
+  attributor,
   registry: metrics.registry,
-  clientAuth: createClientAuth([key], undefined),
+  clientAuth: createClientAuth(attribution.clientKeys, undefined),
   metricsAllowed: () => true,
   estimator: undefined,
   maxBodyBytes: 1024,

@@ -3,7 +3,7 @@ import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { callerLabelNames, createAttributor } from "../../src/attribution/attributor.js";
 import type { RequestBody } from "../../src/attribution/request-values.js";
-import { createAnonymousCaller, createCallers } from "../../src/metrics/caller-series.js";
+import { anonymousAttribution, createCallers } from "../../src/metrics/caller-series.js";
 import { createMetricDefinitions } from "../../src/metrics/definitions.js";
 
 function attributorWith(keysConfigured: boolean, labels: string[], maxValues = 100) {
@@ -15,7 +15,7 @@ function attributorWith(keysConfigured: boolean, labels: string[], maxValues = 1
     labels,
     maxValues,
     callers: createCallers(definitions, names),
-    anonymous: createAnonymousCaller(definitions),
+    anonymous: anonymousAttribution(definitions),
     onOverflow: (label) => overflows.push(label),
   });
   const labelsOf = (key: string, headers: IncomingHttpHeaders, body?: RequestBody) =>

@@ -45,3 +45,13 @@ export function deltas(before: Map<string, number>, after: Map<string, number>):
   }
   return changed;
 }
+
+/** The label sets of every series of `name` (a counter, a gauge, or a histogram's `_bucket`) in `text`. */
+export function seriesLabels(text: string, name: string): Record<string, string>[] {
+  const sets: Record<string, string>[] = [];
+  for (const line of text.split("\n")) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)$/.exec(line);
+    if (match?.[1] === name) sets.push(parseLabels(match[3] ?? ""));
+  }
+  return sets;
+}

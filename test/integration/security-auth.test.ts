@@ -38,8 +38,11 @@ describe("with PROXY_API_KEYS set", () => {
         code: "invalid_api_key",
       });
       expect(stack.simulator.stats.requests).toBe(requests);
+      // With client keys configured, a refused request counts under key="none".
       expect(
-        deltas(before, await scrape()).get('llm_errors_total{model="unknown",type="unauthorized"}'),
+        deltas(before, await scrape()).get(
+          'llm_errors_total{key="none",model="unknown",type="unauthorized"}',
+        ),
       ).toBe(1);
     });
   }

@@ -90,7 +90,7 @@ describe("dashboard and recording rules against a live Prometheus scraping the p
 
   beforeAll(async () => {
     stack = await startStack();
-    prometheus = await startPrometheus(new URL(stack.proxyUrl).host);
+    prometheus = await startPrometheus([new URL(stack.proxyUrl).host]);
     // Prometheus applies discovered targets only every 5s, so the first scrape comes late; traffic
     // sent before it would land in a single sample, and rate() needs two.
     await waitUntil(prometheus, ['up{job="llm-proxy"}'], 20_000);

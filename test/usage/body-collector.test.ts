@@ -34,16 +34,25 @@ describe("body collector: whole bodies", () => {
     "40_responses_nonstream_gpt-5.4_reasoning_tokens",
     "46_responses_nonstream_gpt-5-nano_tools_cached_and_reasoning",
     "50_legacy_completions_nonstream_babbage",
-  ])("%s: parsed whole in any chunking, with its usage", (name) => {
+  ])("%s: parsed whole in any chunking, with its usage and the model that answered", (name) => {
     const bytes = Buffer.from(loadTranscript(name).response.body);
-    const parsed = JSON.parse(bytes.toString()) as { usage: unknown };
+    const parsed = JSON.parse(bytes.toString()) as { usage: unknown; model: string };
+    expect(parsed.model).toMatch(/\S/);
     for (const seed of [1, 2, 3]) {
-      expect(collect(randomChunks(bytes, seed, 512))).toEqual({ json: parsed, usage: parsed.usage });
+      expect(collect(randomChunks(bytes, seed, 512))).toEqual({
+        json: parsed,
+        usage: parsed.usage,
+        model: parsed.model,
+      });
     }
   });
 
-  it("has no JSON and no usage for a body that is not JSON, or no usage when it has none", () => {
-    expect(collect([Buffer.from("<html>502</html>")])).toEqual({ json: undefined, usage: undefined });
+  it("has no JSON, usage or model for a body that is not JSON, or no usage when it has none", () => {
+    expect(collect([Buffer.from("<html>502</html>")])).toEqual({
+      json: undefined,
+      usage: undefined,
+      model: undefined,
+    });
     expect(collect([Buffer.from('{"error":{"code":"x"}}')]).usage).toBeUndefined();
   });
 });
@@ -63,12 +72,17 @@ describe("body collector: bodies over 1 MiB are read from their tail", () => {
       expect(collect(chunks), `chunks of ${size}`).toEqual({
         json: undefined,
         usage: { prompt_tokens: 1820, total_tokens: 1820 },
+        model: "text-embedding-3-small",
       });
     }
   });
 
   it("in one chunk, and in random small chunks", () => {
-    const expected = { json: undefined, usage: { prompt_tokens: 1820, total_tokens: 1820 } };
+    const expected = {
+      json: undefined,
+      usage: { prompt_tokens: 1820, total_tokens: 1820 },
+      model: "text-embedding-3-small",
+    };
     expect(collect([big])).toEqual(expected);
     expect(collect(randomChunks(big, 11, 9000))).toEqual(expected);
   });
@@ -90,6 +104,23 @@ describe("body collector: bodies over 1 MiB are read from their tail", () => {
     const inChunks = (bytes: Buffer) => [bytes.subarray(0, 100_000), bytes.subarray(100_000)];
     expect(body(mib).length).toBe(mib);
     expect(collect(inChunks(body(mib))).json).toMatchObject({ usage: { prompt_tokens: 4 } });
-    expect(collect(inChunks(body(mib + 1)))).toEqual({ json: undefined, usage: { prompt_tokens: 4 } });
+    expect(collect(inChunks(body(mib + 1)))).toEqual({
+      json: undefined,
+      usage: { prompt_tokens: 4 },
+      model: undefined,
+    });
+  });
+});
+
+describe("body collector: the model that answered", () => {
+  it("is the first model key, the top-level one, and never a quoted one in content", () => {
+    const body = '{"instructions":"say \\"model\\": \\"evil\\"","model":"gpt-4o-2024-08-06","choices":[]}';
+    expect(collect([Buffer.from(body)]).model).toBe("gpt-4o-2024-08-06");
+  });
+
+  it("unescapes the name, and is undefined when the value is not a string", () => {
+    expect(collect([Buffer.from('{"model" : "a\\/b"}')]).model).toBe("a/b");
+    expect(collect([Buffer.from('{"model":null}')]).model).toBeUndefined();
+    expect(collect([Buffer.from('{"model":""}')]).model).toBeUndefined();
   });
 });
