@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Demo traffic for `docker compose --profile demo`: a steady mix of OpenAI-style calls through the
- * proxy, so every dashboard panel fills without an API key. Node's global fetch only, no dependencies.
+ * proxy, so every dashboard panel fills without an API key, tagged with a team (x-llm-team). Node's global fetch only, no dependencies.
  * Env: PROXY_URL (default http://proxy:8000), TRAFFIC_RPS (default 2). Runs until SIGTERM or SIGINT.
  */
 
@@ -28,6 +28,8 @@ const prompts = [
   "List three ways to reduce LLM token spend.",
   "Translate 'observability' into French and German.",
 ];
+// The demo proxy declares ATTRIBUTION_LABELS=team, so the dashboard's "by caller" row has callers.
+const teams = ["search", "ranking", "support"] as const;
 const logEvery = 50;
 /** Open-loop pacing keeps the rate steady; the cap keeps a stalled upstream from piling up requests. */
 const maxInFlight = 64;
@@ -72,6 +74,7 @@ async function send(
       headers: {
         authorization: `Bearer ${apiKey}`,
         "content-type": "application/json",
+        "x-llm-team": pick(teams),
         ...(call.fault === undefined ? {} : { "x-simulator-fault": call.fault }),
       },
       body: JSON.stringify(call.body),

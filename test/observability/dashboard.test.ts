@@ -87,6 +87,30 @@ describe("grafana/dashboards/llm-observability.json", () => {
     expect(model?.definition).toBe("label_values(llm_requests_total, model)");
   });
 
+  it("offers a single-select group_by variable from the label names of llm_cost_usd_total", () => {
+    const groupBy = dashboard.templating.list.find((variable) => variable.name === "group_by");
+    expect(groupBy).toMatchObject({ type: "query", multi: false, includeAll: false });
+    expect(groupBy?.definition).toBe("label_names(llm_cost_usd_total)");
+    const regex = new RegExp(String(groupBy?.regex).replace(/^\/|\/$/g, ""));
+    const shown = ["__name__", "instance", "job", "model", "key", "team"].filter((name) => regex.test(name));
+    expect(shown).toEqual(["model", "key", "team"]);
+  });
+
+  it("sums spend, tokens and requests by ($group_by) in the caller row, and shows budget used by key", () => {
+    const row = dashboard.panels.findIndex((panel) => panel.title === "Spend and usage by caller");
+    expect(row).toBeGreaterThan(0);
+    const next = dashboard.panels.findIndex((panel, i) => i > row && panel.type === "row");
+    const inRow = dashboard.panels.slice(row + 1, next < 0 ? undefined : next);
+    const exprs = inRow.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
+    for (const metric of ["llm_cost_usd_total", "llm_tokens_total", "llm_requests_total"]) {
+      expect(
+        exprs.some((expr) => expr.startsWith("sum by ($group_by)") && expr.includes(metric)),
+        metric,
+      ).toBe(true);
+    }
+    expect(exprs).toContain("max by (key, period) (key_period:llm_budget_spent:ratio)");
+  });
+
   it('filters by model=~"$model" every selector of a metric that has a model label', async () => {
     const { withModelLabel } = await proxyMetrics();
     const unfiltered = panelQueries(dashboard).flatMap(({ panel, refId, expr }) =>

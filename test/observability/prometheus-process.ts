@@ -10,6 +10,8 @@ import { listFiles, repoRoot, requireBinary } from "./tools.js";
 export interface RunningPrometheus {
   readonly url: string;
   query(expr: string): Promise<QueryResult>;
+  /** The label names of the series `match` selects: https://prometheus.io/docs/prometheus/latest/querying/api/#getting-label-names */
+  labelNames(match: string): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -136,6 +138,10 @@ export async function startPrometheus(targets: readonly string[]): Promise<Runni
         body: new URLSearchParams({ query: expr }),
       });
       return (await response.json()) as QueryResult;
+    },
+    async labelNames(match) {
+      const response = await fetch(`${url}/api/v1/labels?${new URLSearchParams({ "match[]": match })}`);
+      return ((await response.json()) as { data?: string[] }).data ?? [];
     },
   };
 }
