@@ -1,3 +1,5 @@
+import { detachedPrefix } from "../pricing/model-name.js";
+
 /** The label value of every value past the cap, as with `model="other"`. */
 export const overflowValue = "other";
 
@@ -6,15 +8,12 @@ const maxValueLength = 64;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
 const controlCharacters = new RegExp(controlCharacter.source, "g");
-const highSurrogate = /[\ud800-\udbff]$/;
 
 /** A caller's value as it may appear anywhere: control characters removed, cut to 64 characters. */
 export function cleanValue(raw: string): string {
   const clean = controlCharacter.test(raw) ? raw.replace(controlCharacters, "") : raw;
-  if (clean.length <= maxValueLength) return clean;
-  // A cut between the two halves of a surrogate pair would leave half a character, invalid in UTF-8.
-  const cut = clean.slice(0, maxValueLength);
-  return highSurrogate.test(cut) ? cut.slice(0, -1) : cut;
+  // A copy, not a slice that would keep a long body string alive; never half a surrogate pair.
+  return clean.length <= maxValueLength ? clean : detachedPrefix(clean, maxValueLength);
 }
 
 export interface ValueLabelerOptions {
@@ -32,12 +31,16 @@ export type ValueLabeler = (value: string) => string;
  * empty value (none given) and `other` itself take no place. Memory holds the admitted values only.
  */
 export function createValueLabeler({ maxValues, onOverflow }: ValueLabelerOptions): ValueLabeler {
-  const admitted = new Set<string>();
+  // Each admitted value is kept as a copy of its own, and that copy is what labels carry.
+  const admitted = new Map<string, string>();
   return function labelOf(value) {
-    if (value === "" || value === overflowValue || admitted.has(value)) return value;
+    if (value === "" || value === overflowValue) return value;
+    const label = admitted.get(value);
+    if (label !== undefined) return label;
     if (admitted.size < maxValues) {
-      admitted.add(value);
-      return value;
+      const copy = detachedPrefix(value, value.length);
+      admitted.set(copy, copy);
+      return copy;
     }
     onOverflow();
     return overflowValue;
