@@ -138,7 +138,13 @@ describe("dashboard and recording rules against a live Prometheus scraping the p
     // Scrapes and rule evaluations run every second; wait until every record has a value (or give up
     // and let the tests below name the ones that have none).
     await waitUntil(prometheus, records, 20_000);
-  }, 90_000);
+    // A counter's first scrape is its baseline: spend is only an increase over it. One more round, now
+    // that every series has one, then until the recorded day's spend of `search` passes its budget.
+    statuses.push(
+      ...(await Promise.all(callers.map((c) => sendTraffic(attributed?.proxyUrl ?? "", c)))).flat(),
+    );
+    await waitUntil(prometheus, ['key_period:llm_budget_spent:ratio{key="search"} > 1'], 20_000);
+  }, 120_000);
 
   afterAll(async () => {
     await prometheus?.stop();
