@@ -19,7 +19,7 @@ export interface ClientKey {
 }
 
 /** What `PROXY_API_KEYS` entries without a name are called. */
-export const unnamedKey = "unnamed";
+const unnamedKey = "unnamed";
 /** The `key` label of requests refused for a missing or wrong key; no key may be called this. */
 export const refusedKey = "none";
 

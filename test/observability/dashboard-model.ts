@@ -59,7 +59,7 @@ export function panelQueries(dashboard: Dashboard): PanelQuery[] {
  * Stand-ins for Grafana's template and global variables, so an expression can be sent to Prometheus
  * as Grafana would send it: https://grafana.com/docs/grafana/latest/datasources/prometheus/template-variables/
  */
-const variableValues: Readonly<Record<string, string>> = {
+export const variableValues: Readonly<Record<string, string>> = {
   model: ".*",
   group_by: "model",
   __rate_interval: "1m",
