@@ -1,18 +1,47 @@
 const modelKey = Buffer.from('"model"');
+const quote = 0x22;
+const backslash = 0x5c;
+const colon = 0x3a;
 // The key's value, a JSON string; model names are short, so a longer one is not read.
+const maxNameLength = 256;
 const modelValue = /^\s*:\s*("(?:[^"\\]|\\.){1,256}")/;
 
-/** The string value of the `"model"` key at byte `at`, or undefined when it is not a string. */
-function modelAt(bytes: Buffer, at: number): string | undefined {
-  if (at < 0) return undefined;
+const isSpace = (byte: number | undefined): boolean =>
+  byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+/** Where the string value after `"model"` at `at` opens (its quote), or -1 when it is not a string. */
+function valueStart(bytes: Buffer, at: number): number {
+  let i = at + modelKey.length;
+  while (isSpace(bytes[i])) i++;
+  if (bytes[i] !== colon) return -1;
+  i++;
+  while (isSpace(bytes[i])) i++;
+  return bytes[i] === quote ? i : -1;
+}
+
+/** A name with escapes in it is decoded by JSON.parse; the usual plain one is a byte slice. */
+function escapedName(bytes: Buffer, at: number): string | undefined {
   const start = at + modelKey.length;
-  const literal = modelValue.exec(bytes.subarray(start, start + 600).toString("utf8"))?.[1];
+  const literal = modelValue.exec(bytes.subarray(start, start + 3 * maxNameLength).toString("utf8"))?.[1];
   if (literal === undefined) return undefined;
   try {
     return JSON.parse(literal) as string;
   } catch {
     return undefined;
   }
+}
+
+/** The string value of the `"model"` key at byte `at`, or undefined when it is not a non-empty string. */
+function modelAt(bytes: Buffer, at: number): string | undefined {
+  if (at < 0) return undefined;
+  const open = valueStart(bytes, at);
+  if (open < 0) return undefined;
+  const close = bytes.indexOf(quote, open + 1);
+  if (close < 0) return undefined;
+  const raw = bytes.subarray(open + 1, close);
+  if (raw.includes(backslash)) return escapedName(bytes, at);
+  if (raw.length === 0 || raw.length > maxNameLength) return undefined;
+  return raw.toString("utf8");
 }
 
 /**
