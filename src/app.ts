@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { getRequestListener, type HttpBindings } from "@hono/node-server";
+import { getRequestListener, type HttpBindings, RequestError } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { type Context, Hono } from "hono";
 import type { Registry } from "prom-client";
@@ -9,7 +9,14 @@ import { createAskHandler } from "./proxy/ask-handler.js";
 import { type ClientAuth, openAccess } from "./proxy/client-auth.js";
 import { createMeteredHandler, failBeforeResponse, type NodeHandler } from "./proxy/metered-handler.js";
 import { createPassThroughHandler } from "./proxy/pass-through-handler.js";
-import { methodNotAllowed, notFound, type ProxyError, unauthorized } from "./proxy/proxy-error.js";
+import {
+  internalError,
+  invalidRequestTarget,
+  methodNotAllowed,
+  missingHost,
+  notFound,
+  unauthorized,
+} from "./proxy/proxy-error.js";
 import { sendJson } from "./proxy/send.js";
 import type { Upstream } from "./proxy/upstream.js";
 import { chatExtractor } from "./usage/chat.js";
@@ -52,7 +59,8 @@ type GuardedRoute = Omit<Route, "handler"> & { readonly handler: GuardedHandler 
 /**
  * Every route the proxy serves, declared once. The guard and the refusals are added around them by
  * `guardedRoutes`; Hono's routing and the listener's fast path are both generated from the result.
- * Scrapes and probes are not proxy traffic: they are not counted, and /metrics checks METRICS_TOKEN itself.
+ * Scrapes and probes are not proxy traffic: their answers are not counted (a refused scrape is, like
+ * every refusal), and /metrics checks METRICS_TOKEN itself.
  */
 export function createRoutes(deps: AppDeps): readonly Route[] {
   const proxyDeps = { ...deps, auth: deps.clientAuth.upstream };
@@ -80,7 +88,7 @@ export function createRoutes(deps: AppDeps): readonly Route[] {
         : sendJson(res, 503, '{"status":"shutting_down"}'),
     ),
     open("/metrics", async (req, res) => {
-      if (!deps.metricsAllowed(req.headers)) return sendJson(res, 401, unauthorized().toBody());
+      if (!deps.metricsAllowed(req.headers)) return refuse(deps, res, "other", unauthorized());
       const text = await deps.registry.metrics();
       sendJson(res, 200, text, { "content-type": deps.registry.contentType });
     }),
@@ -137,8 +145,11 @@ function guard(deps: AppDeps, route: Route): GuardedHandler {
   };
 }
 
-/** A request the proxy answers itself with an error, counted once like any other. */
-function refuse(deps: AppDeps, res: ServerResponse, endpoint: Endpoint, error: ProxyError): void {
+/**
+ * A request the proxy answers itself with an error, counted once like any other. Anything thrown that
+ * is not a ProxyError is a bug: logged, answered 500 `proxy_internal_error`.
+ */
+function refuse(deps: AppDeps, res: ServerResponse, endpoint: Endpoint, error: unknown): void {
   failBeforeResponse(res, deps.recorder.begin(endpoint), error, deps.onInternalError);
 }
 
@@ -156,6 +167,10 @@ export function createApp(deps: AppDeps, routes: readonly Route[] = createRoutes
     else app.on(route.method, route.path, node(route.handler));
   }
   app.notFound(node(async (_req, res) => refuse(deps, res, "other", notFound())));
+  app.onError((err, c) => {
+    refuse(deps, c.env.outgoing, "other", err);
+    return RESPONSE_ALREADY_SENT;
+  });
   return app;
 }
 
@@ -182,8 +197,15 @@ export function createRequestListener(
   const viaHono = getRequestListener(createApp(deps, routes).fetch, {
     overrideGlobalObjects: false,
     autoCleanupIncoming: false,
+    // HTTP/1.0 may omit Host (RFC 9112 §3.2), and nothing here routes by it.
+    hostname: "localhost",
+    errorHandler: (err) => answerAdapterError(deps, err),
   });
   return function requestListener(req, res) {
+    if (req.headers.host === undefined && req.httpVersion !== "1.0") {
+      refuse(deps, res, "other", missingHost());
+      return;
+    }
     const url = req.url ?? "";
     const query = url.indexOf("?");
     const path = query < 0 ? url : url.slice(0, query);
@@ -191,4 +213,18 @@ export function createRequestListener(
     if (handler === undefined) void viaHono(req, res);
     else handler(req, res).catch(deps.onInternalError);
   };
+}
+
+/**
+ * The adapter refuses, before any route, what it cannot make a URL of (`OPTIONS *`, a target not starting
+ * with `/`, an invalid Host); its own answer would be an empty, uncounted 400.
+ */
+function answerAdapterError(deps: AppDeps, err: unknown): Response {
+  const error = err instanceof RequestError ? invalidRequestTarget() : internalError(err);
+  if (!(err instanceof RequestError)) deps.onInternalError(err);
+  deps.recorder.begin("other").finish(error.status, error.metric);
+  return new Response(error.toBody(), {
+    status: error.status,
+    headers: { "content-type": "application/json" },
+  });
 }

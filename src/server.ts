@@ -10,6 +10,7 @@ import { createMetrics, type Metrics } from "./metrics/registry.js";
 import { createPriceTable, loadPricesFile } from "./pricing/price-table.js";
 import { createPricer } from "./pricing/pricer.js";
 import { createClientAuth, createTokenCheck } from "./proxy/client-auth.js";
+import { answerConnectionErrors } from "./proxy/connection-errors.js";
 import { createUpstream } from "./proxy/upstream.js";
 import { createTokenEstimator } from "./usage/token-estimator.js";
 
@@ -72,7 +73,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     isReady: () => ready,
     onInternalError: (err) => logger.error({ err }, "internal error"),
   });
-  const server = createServer(listener);
+  // Without Host, an HTTP/1.1 request is refused by the listener, in OpenAI's shape and counted.
+  const server = createServer({ requireHostHeader: false }, listener);
+  answerConnectionErrors(server, recorder);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => {

@@ -124,12 +124,14 @@ export function failBeforeResponse(
 ): void {
   if (meter.finished) return;
   const error = err instanceof ProxyError ? err : undefined;
-  if (error?.status === clientClosedStatus) {
+  if (error === undefined) onInternalError(err);
+  // A connection already gone (the client left, or the server closed it on a parse error) gets no answer:
+  // the request counts as the client saw it, not as the answer that was never sent.
+  if (error?.status === clientClosedStatus || res.destroyed || res.socket?.destroyed === true) {
     meter.finish(clientClosedStatus);
     return;
   }
   const answered = error ?? internalError(err);
-  if (error === undefined) onInternalError(err);
   sendError(res, answered);
   meter.finish(answered.status, answered.metric);
 }

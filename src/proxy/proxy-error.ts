@@ -73,6 +73,36 @@ export const methodNotAllowed = (method: string, allow: string): ProxyError =>
 export const notFound = (): ProxyError =>
   invalid("not_found", 404, "Unknown path. The proxy serves /v1/*, /ask, /metrics, /healthz and /readyz.");
 
+/** The adapter could not make a URL of the request (`OPTIONS *`, a target not starting with `/`, a bad Host). */
+export const invalidRequestTarget = (): ProxyError =>
+  invalid(
+    "invalid_request_target",
+    400,
+    "The request target must be a path starting with / and the Host a valid host.",
+  );
+
+/** RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without a Host header. */
+export const missingHost = (): ProxyError =>
+  invalid("missing_host", 400, "An HTTP/1.1 request must carry a Host header.");
+
+/** RFC 9110 §10.1.1: an Expect other than 100-continue may be answered 417. */
+export const expectationFailed = (): ProxyError =>
+  invalid("expectation_failed", 417, "The proxy supports no Expect value other than 100-continue.");
+
+/** What Node's HTTP parser refused, by its error code, answered as Node itself would, in OpenAI's shape. */
+export function unparsableRequest(code: string | undefined): ProxyError {
+  if (code === "HPE_HEADER_OVERFLOW") {
+    return invalid("request_header_fields_too_large", 431, "The request's headers are too large.");
+  }
+  if (code === "HPE_CHUNK_EXTENSIONS_OVERFLOW") {
+    return invalid("request_too_large", 413, "The request's chunk extensions are too large.");
+  }
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT") {
+    return invalid("request_timeout", 408, "The request did not arrive in time.");
+  }
+  return invalid("malformed_request", 400, "The proxy could not parse this HTTP request.");
+}
+
 export const unauthorized = (): ProxyError =>
   new ProxyError({
     code: "invalid_api_key",

@@ -22,7 +22,7 @@ export function sendJson(
 
 export function sendError(res: ServerResponse, error: ProxyError): void {
   const headers: Record<string, string> = error.allow === undefined ? {} : { allow: error.allow };
-  // A refused body was not read to its end; closing lets the client stop sending it.
-  if (error.status === 413) headers.connection = "close";
+  // A refused body was not read to its end (413), or not sent yet (417); closing ends the exchange.
+  if (error.status === 413 || error.status === 417) headers.connection = "close";
   sendJson(res, error.status, error.toBody(), headers);
 }
