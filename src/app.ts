@@ -11,12 +11,14 @@ import { createMeteredHandler, failBeforeResponse, type NodeHandler } from "./pr
 import { createPassThroughHandler } from "./proxy/pass-through-handler.js";
 import {
   internalError,
+  invalidPath,
   invalidRequestTarget,
   methodNotAllowed,
   missingHost,
   notFound,
   unauthorized,
 } from "./proxy/proxy-error.js";
+import { climbsOut } from "./proxy/request-target.js";
 import { sendJson } from "./proxy/send.js";
 import type { Upstream } from "./proxy/upstream.js";
 import { chatExtractor } from "./usage/chat.js";
@@ -209,6 +211,11 @@ export function createRequestListener(
     const url = req.url ?? "";
     const query = url.indexOf("?");
     const path = query < 0 ? url : url.slice(0, query);
+    // One guard for every path: no spelling of a dot segment reaches a handler, nor the upstream.
+    if (climbsOut(path)) {
+      refuse(deps, res, "other", invalidPath());
+      return;
+    }
     const handler = exact.get(path)?.get(req.method ?? "");
     if (handler === undefined) void viaHono(req, res);
     else handler(req, res).catch(deps.onInternalError);

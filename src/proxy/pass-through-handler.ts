@@ -4,9 +4,10 @@ import type { Recorder } from "../metrics/types.js";
 import { ClientWriter } from "./client-writer.js";
 import { clientResponseHeaders } from "./headers.js";
 import { failBeforeResponse, type NodeHandler } from "./metered-handler.js";
-import { bodyTooLarge, fromUpstreamFailure, notFound } from "./proxy-error.js";
+import { bodyTooLarge, fromUpstreamFailure, invalidPath, notFound } from "./proxy-error.js";
 import { limitBody } from "./read-body.js";
 import { type BodyConsumer, relayBody } from "./relay.js";
+import { climbsOut } from "./request-target.js";
 import { sendUpstream, type UpstreamCall, type UpstreamDeps } from "./send-upstream.js";
 import { finishRelayed } from "./status-errors.js";
 
@@ -16,9 +17,6 @@ export interface PassThroughDeps extends UpstreamDeps {
   readonly maxBodyBytes: number;
   readonly onInternalError: (err: unknown) => void;
 }
-
-// A dot segment could climb out of the upstream's base path (e.g. /openai/v1) on the same origin.
-const dotSegment = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$|\?)/i;
 
 /** A pass-through body goes to the client as it arrives, unread. */
 const asIs = (writer: ClientWriter): BodyConsumer => ({
@@ -37,7 +35,9 @@ export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
     meter.attribute(deps.attributor.resolve(keyName, req.headers, undefined));
     try {
       const path = req.url ?? "/";
-      if (!path.startsWith("/v1/") || dotSegment.test(path)) throw notFound();
+      if (!path.startsWith("/v1/")) throw notFound();
+      // The listener refuses these already; this handler sends the client's path upstream, so it checks too.
+      if (climbsOut(path.split("?", 1)[0] ?? "")) throw invalidPath();
       if (Number(req.headers["content-length"]) > deps.maxBodyBytes) throw bodyTooLarge(deps.maxBodyBytes);
       const method = req.method ?? "GET";
       const hasBody = method !== "GET" && method !== "HEAD";

@@ -81,6 +81,10 @@ export const invalidRequestTarget = (): ProxyError =>
     "The request target must be a path starting with / and the Host a valid host.",
   );
 
+/** A `.` or `..` segment in any spelling (`%2e`, `%2f`, `%5c`, `;`, double-encoded): see request-target.ts. */
+export const invalidPath = (): ProxyError =>
+  invalid("invalid_path", 400, "The request path must not contain . or .. segments, plain or encoded.");
+
 /** RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without a Host header. */
 export const missingHost = (): ProxyError =>
   invalid("missing_host", 400, "An HTTP/1.1 request must carry a Host header.");
