@@ -44,16 +44,26 @@ export interface DefinitionOptions {
   readonly latencyBuckets?: readonly number[];
   /** `key` and the attribution labels, on the counters only; none unless configured. */
   readonly callerLabels?: readonly string[];
+  /** Latency and TTFT observations keep an exemplar (a trace id) per bucket; on with tracing. */
+  readonly exemplars?: boolean;
 }
 
 export function createMetricDefinitions({
   registry,
   latencyBuckets = defaultLatencyBuckets,
   callerLabels = [],
+  exemplars = false,
 }: DefinitionOptions): MetricDefinitions {
   const registers = [registry];
   // The caller's labels are typed as plain strings: the series code sets them from the caller's record.
   const counted = <T extends string>(...names: T[]): T[] => [...names, ...(callerLabels as T[])];
+  // prom-client refuses an exemplar histogram on a text-format registry, but only when it is constructed:
+  // rendering the text format leaves exemplars out (lib/registry.js), and renderOpenMetrics writes them.
+  const exemplarHistogram = <T extends string>(histogram: Histogram<T>): Histogram<T> => {
+    if (exemplars) registry.registerMetric(histogram);
+    return histogram;
+  };
+  const histogramRegisters = exemplars ? [] : registers;
   // Names carry their unit and `_total` on counters: https://prometheus.io/docs/practices/naming/
   return {
     requests: new Counter({
@@ -80,20 +90,26 @@ export function createMetricDefinitions({
       labelNames: counted("model"),
       registers,
     }),
-    latency: new Histogram({
-      name: "llm_request_latency_seconds",
-      help: "Time from request receipt to the last byte sent to the client, in seconds.",
-      labelNames: ["model", "endpoint", "stream"],
-      buckets: [...latencyBuckets],
-      registers,
-    }),
-    ttft: new Histogram({
-      name: "llm_time_to_first_token_seconds",
-      help: "Streamed requests: time from request receipt to the first chunk carrying content, in seconds.",
-      labelNames: ["model"],
-      buckets: [...ttftBuckets],
-      registers,
-    }),
+    latency: exemplarHistogram(
+      new Histogram({
+        name: "llm_request_latency_seconds",
+        help: "Time from request receipt to the last byte sent to the client, in seconds.",
+        labelNames: ["model", "endpoint", "stream"],
+        buckets: [...latencyBuckets],
+        enableExemplars: exemplars,
+        registers: histogramRegisters,
+      }),
+    ),
+    ttft: exemplarHistogram(
+      new Histogram({
+        name: "llm_time_to_first_token_seconds",
+        help: "Streamed requests: time from request receipt to the first chunk carrying content, in seconds.",
+        labelNames: ["model"],
+        buckets: [...ttftBuckets],
+        enableExemplars: exemplars,
+        registers: histogramRegisters,
+      }),
+    ),
     overhead: new Histogram({
       name: "llm_proxy_overhead_seconds",
       help: "Time spent inside the proxy itself, excluding waits for the upstream and the client, in seconds.",

@@ -12,6 +12,8 @@ export interface MetricsOptions {
   readonly defaultMetrics?: boolean;
   /** `key` and the attribution labels the counters carry; none unless configured. */
   readonly callerLabels?: readonly string[];
+  /** Exemplars on the latency and TTFT histograms (tracing on). */
+  readonly exemplars?: boolean;
 }
 
 /** The proxy's own registry, never prom-client's global one, so tests and workers each get a clean set. */
@@ -19,11 +21,14 @@ export function createMetrics({
   latencyBuckets,
   defaultMetrics = true,
   callerLabels = [],
+  exemplars = false,
 }: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (defaultMetrics) collectDefaultMetrics({ register: registry });
   const definitions = createMetricDefinitions(
-    latencyBuckets === undefined ? { registry, callerLabels } : { registry, latencyBuckets, callerLabels },
+    latencyBuckets === undefined
+      ? { registry, callerLabels, exemplars }
+      : { registry, latencyBuckets, callerLabels, exemplars },
   );
   return { registry, definitions };
 }
