@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { getRequestListener, type HttpBindings, RequestError } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { type Context, Hono } from "hono";
-import type { Registry } from "prom-client";
 import type { Attributor } from "./attribution/attributor.js";
+import type { MetricsExposer } from "./metrics/exposition.js";
 import type { Endpoint, Recorder } from "./metrics/types.js";
 import { createAskHandler } from "./proxy/ask-handler.js";
+import { beginRequest } from "./proxy/begin-request.js";
 import { type ClientAuth, openAccess } from "./proxy/client-auth.js";
 import { createMeteredHandler, failBeforeResponse, type NodeHandler } from "./proxy/metered-handler.js";
 import { createPassThroughHandler } from "./proxy/pass-through-handler.js";
@@ -21,6 +22,7 @@ import {
 import { climbsOut } from "./proxy/request-target.js";
 import { sendJson } from "./proxy/send.js";
 import type { Upstream } from "./proxy/upstream.js";
+import type { Tracing } from "./tracing/types.js";
 import { chatExtractor } from "./usage/chat.js";
 import { completionsExtractor } from "./usage/completions.js";
 import { embeddingsExtractor } from "./usage/embeddings.js";
@@ -31,7 +33,9 @@ export interface AppDeps {
   readonly upstream: Upstream;
   readonly recorder: Recorder;
   readonly attributor: Attributor;
-  readonly registry: Registry;
+  /** Undefined while tracing is off. */
+  readonly tracing: Tracing | undefined;
+  readonly exposeMetrics: MetricsExposer;
   readonly clientAuth: ClientAuth;
   readonly metricsAllowed: (headers: HttpBindings["incoming"]["headers"]) => boolean;
   readonly estimator: UsageEstimator | undefined;
@@ -91,8 +95,8 @@ export function createRoutes(deps: AppDeps): readonly Route[] {
     ),
     open("/metrics", async (req, res) => {
       if (!deps.metricsAllowed(req.headers)) return refuse(deps, res, "other", unauthorized());
-      const text = await deps.registry.metrics();
-      sendJson(res, 200, text, { "content-type": deps.registry.contentType });
+      const { body, contentType } = await deps.exposeMetrics(req.headers.accept);
+      sendJson(res, 200, body, { "content-type": contentType });
     }),
     metered("chat_completions", "/v1/chat/completions", chatExtractor, true),
     metered("completions", "/v1/completions", completionsExtractor, true),
@@ -152,7 +156,7 @@ function guard(deps: AppDeps, route: Route): GuardedHandler {
  * is not a ProxyError is a bug: logged, answered 500 `proxy_internal_error`.
  */
 function refuse(deps: AppDeps, res: ServerResponse, endpoint: Endpoint, error: unknown): void {
-  failBeforeResponse(res, deps.recorder.begin(endpoint), error, deps.onInternalError);
+  failBeforeResponse(res, beginRequest(deps, endpoint, res.req).meter, error, deps.onInternalError);
 }
 
 type Env = { Bindings: HttpBindings };

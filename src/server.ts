@@ -4,6 +4,7 @@ import { createRequestListener } from "./app.js";
 import { counterCallerLabels, createConfiguredAttributor } from "./attribution/setup.js";
 import type { Config } from "./config/config.js";
 import { createLogger, type Logger, logRequest } from "./logging/logger.js";
+import { createMetricsExposer } from "./metrics/exposition.js";
 import { createModelLabeler } from "./metrics/model-labels.js";
 import { createRecorder } from "./metrics/recorder.js";
 import { createMetrics, type Metrics } from "./metrics/registry.js";
@@ -12,6 +13,8 @@ import { createPricer } from "./pricing/pricer.js";
 import { createClientAuth, createTokenCheck } from "./proxy/client-auth.js";
 import { answerConnectionErrors } from "./proxy/connection-errors.js";
 import { createUpstream } from "./proxy/upstream.js";
+import { startTracing } from "./tracing/tracing.js";
+import type { Tracing } from "./tracing/types.js";
 import { createTokenEstimator } from "./usage/token-estimator.js";
 
 export interface RunningServer {
@@ -19,6 +22,8 @@ export interface RunningServer {
   readonly server: Server;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The OpenTelemetry SDK's handle while tracing is on; undefined when it is off. */
+  readonly tracing: Tracing | undefined;
   /** Turns /readyz to 503, stops accepting, lets in-flight requests finish within the grace period. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -31,10 +36,13 @@ export interface ServerOptions {
 /** Builds every long-lived part once (pool, registry, price table, label children) and starts serving. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const tracing =
+    config.tracing === undefined ? undefined : await startTracing(config.tracing, config.upstreamBaseUrl);
   const metrics = createMetrics({
     latencyBuckets: config.latencyBuckets,
     defaultMetrics: options.defaultMetrics ?? true,
     callerLabels: counterCallerLabels(config),
+    exemplars: tracing !== undefined,
   });
   const attributor = createConfiguredAttributor(config, metrics);
   const table = createPriceTable(
@@ -64,7 +72,12 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     upstream,
     recorder,
     attributor,
-    registry: metrics.registry,
+    tracing,
+    // In WORKERS mode a scrape is answered with the group's aggregate, which carries no exemplars, so
+    // there is no OpenMetrics to offer (docs/tracing.md).
+    exposeMetrics: createMetricsExposer(metrics.registry, {
+      openMetrics: tracing !== undefined && config.workers === 1,
+    }),
     clientAuth: createClientAuth(config.clientKeys, config.openaiApiKey),
     metricsAllowed: createTokenCheck(config.metricsToken),
     estimator: createTokenEstimator(),
@@ -90,10 +103,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     server,
     metrics,
     logger,
+    tracing,
     async shutdown(graceMs = config.shutdownGraceMs) {
       ready = false;
       await closeGracefully(server, graceMs);
       await upstream.close();
+      // Every request has ended its span by now; the batch still queued is exported before exit.
+      await tracing?.shutdown();
     },
   };
 }

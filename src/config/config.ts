@@ -12,6 +12,7 @@ import {
   readString,
   readUrl,
 } from "./parsers.js";
+import { readTracingConfig, type TracingConfig } from "./tracing.js";
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 const logLevels: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -37,6 +38,8 @@ export interface Config {
   readonly pricesFile: string | undefined;
   readonly workers: number;
   readonly upstreamConnections: number;
+  /** OpenTelemetry tracing; undefined (off) unless an OTLP endpoint is set. */
+  readonly tracing: TracingConfig | undefined;
 }
 
 const mib = 1024 * 1024;
@@ -70,5 +73,6 @@ export function parseConfig(env: Env): Config {
     pricesFile: readOptional(env, "PRICES_FILE"),
     workers: readWorkers(env),
     upstreamConnections: readNumber(env, "UPSTREAM_CONNECTIONS", 256, { min: 1, max: 65_536, integer: true }),
+    tracing: readTracingConfig(env),
   });
 }

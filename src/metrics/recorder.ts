@@ -16,6 +16,6 @@ export function createRecorder(options: RecorderOptions): Recorder {
     overhead: options.definitions.overhead.labels({ endpoint }),
   }));
   return {
-    begin: (endpoint) => new Meter(shared, perEndpoint(endpoint)),
+    begin: (endpoint, watcher) => new Meter(shared, perEndpoint(endpoint), watcher),
   };
 }

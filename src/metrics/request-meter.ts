@@ -10,6 +10,8 @@ import type {
   ModelSeries,
   RecorderOptions,
   RequestMeter,
+  RequestRecord,
+  RequestWatcher,
 } from "./types.js";
 
 export interface SharedContext {
@@ -47,6 +49,7 @@ export class Meter implements RequestMeter {
   constructor(
     private readonly shared: SharedContext,
     private readonly at: EndpointContext,
+    private readonly watcher: RequestWatcher | undefined,
   ) {
     this.receivedAt = shared.now();
     this.model = shared.options.labelModel(undefined);
@@ -83,7 +86,12 @@ export class Meter implements RequestMeter {
   firstToken(): void {
     if (this.ttftSeconds !== undefined || this.finished) return;
     this.ttftSeconds = (this.shared.now() - this.receivedAt) / 1000;
-    this.seriesOf().ttft().observe(this.ttftSeconds);
+    const exemplarLabels = this.watcher?.exemplar;
+    if (exemplarLabels === undefined) this.seriesOf().ttft().observe(this.ttftSeconds);
+    else {
+      const labels = { model: this.model };
+      this.shared.options.definitions.ttft.observe({ labels, value: this.ttftSeconds, exemplarLabels });
+    }
   }
 
   usage(reported: Usage, options: { estimated?: boolean; answeredBy?: string | undefined } = {}): void {
@@ -114,10 +122,12 @@ export class Meter implements RequestMeter {
     const latencySeconds = (this.shared.now() - this.receivedAt) / 1000;
     const series = this.seriesOf();
     series.requests(this.at.endpoint, this.stream, status).inc();
-    series.latency(this.at.endpoint, this.stream).observe(latencySeconds);
+    this.observeLatency(series, latencySeconds);
     if (errorType !== undefined) series.error(errorType).inc();
     this.at.overhead.observe(this.overheadMs / 1000);
-    this.shared.options.onFinish?.({
+    const { onFinish } = this.shared.options;
+    if (onFinish === undefined && this.watcher === undefined) return;
+    const record: RequestRecord = {
       // Requests refused before the upstream have no x-request-id; the log still needs a handle.
       requestId: this.requestId ?? randomUUID(),
       model: this.model,
@@ -131,7 +141,20 @@ export class Meter implements RequestMeter {
       costUsd: this.costUsd,
       errorType,
       caller: this.attribution.logged,
-    });
+    };
+    onFinish?.(record);
+    this.watcher?.finished(record);
+  }
+
+  /** Through the cached child, or, with an exemplar to keep, through the histogram itself. */
+  private observeLatency(series: ModelSeries, value: number): void {
+    const exemplarLabels = this.watcher?.exemplar;
+    if (exemplarLabels === undefined) {
+      series.latency(this.at.endpoint, this.stream).observe(value);
+      return;
+    }
+    const labels = { model: this.model, endpoint: this.at.endpoint, stream: String(this.stream) };
+    this.shared.options.definitions.latency.observe({ labels, value, exemplarLabels });
   }
 }
 

@@ -118,6 +118,13 @@ export interface RequestMeter {
   readonly costUsd: number | undefined;
 }
 
+/** Follows one request beside its metrics (its trace span), and is told when the request is counted. */
+export interface RequestWatcher {
+  /** Labels of an exemplar (trace_id, span_id) for the request's latency and TTFT observations. */
+  readonly exemplar: Readonly<Record<string, string>> | undefined;
+  finished(record: RequestRecord): void;
+}
+
 export interface Recorder {
-  begin(endpoint: Endpoint): RequestMeter;
+  begin(endpoint: Endpoint, watcher?: RequestWatcher): RequestMeter;
 }

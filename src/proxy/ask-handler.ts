@@ -1,9 +1,12 @@
 import { performance } from "node:perf_hooks";
 import type { Dispatcher } from "undici";
 import type { RequestMeter } from "../metrics/types.js";
+import { responseInfoOf } from "../tracing/response-info.js";
+import type { RequestTrace } from "../tracing/types.js";
 import { createBodyCollector } from "../usage/body-collector.js";
 import { arrayOf, isObject, type Json, stringOf } from "../usage/json.js";
 import { isCountableUsage, readPromptCompletionUsage } from "../usage/read-usage.js";
+import { beginRequest } from "./begin-request.js";
 import { failBeforeResponse, type MeteredDeps, type NodeHandler, queryOf } from "./metered-handler.js";
 import { clientClosedStatus } from "./proxy-error.js";
 import { readBody } from "./read-body.js";
@@ -18,7 +21,7 @@ import { errorTypeForStatus } from "./status-errors.js";
  */
 export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeHandler {
   return async function askHandler(req, res, keyName) {
-    const meter = deps.recorder.begin("ask");
+    const { meter, trace } = beginRequest(deps, "ask", req);
     let attributed = false;
     try {
       const raw = await readBody(req, deps.maxBodyBytes);
@@ -26,11 +29,13 @@ export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeH
       meter.attribute(deps.attributor.resolve(keyName, req.headers, parsed.json));
       attributed = true;
       meter.setModel(parsed.model);
+      trace?.request(parsed.model, { ...parsed.json, stream: false });
       const body = askUpstreamBody(raw, parsed.model);
       const response = await sendUpstream(deps, {
         req,
         res,
         meter,
+        trace,
         method: "POST",
         path: `/v1/chat/completions${queryOf(req.url)}`,
         body,
@@ -39,7 +44,7 @@ export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeH
       const bytes = await collect(response);
       if (res.destroyed) return meter.finish(clientClosedStatus);
       if (response.statusCode >= 300) return passError(res, meter, response, bytes);
-      answer(res, meter, parsed.model, bytes);
+      answer(res, meter, trace, parsed.model, bytes);
     } catch (err) {
       if (!attributed) meter.attribute(deps.attributor.resolve(keyName, req.headers, undefined));
       failBeforeResponse(res, meter, err, deps.onInternalError);
@@ -67,10 +72,17 @@ function passError(
   meter.finish(response.statusCode, errorTypeForStatus(response.statusCode));
 }
 
-function answer(res: Parameters<NodeHandler>[1], meter: RequestMeter, model: string, bytes: Buffer) {
+function answer(
+  res: Parameters<NodeHandler>[1],
+  meter: RequestMeter,
+  trace: RequestTrace | undefined,
+  model: string,
+  bytes: Buffer,
+) {
   const collector = createBodyCollector();
   collector.push(bytes);
   const { json, model: answeredBy } = collector.finish();
+  trace?.response(responseInfoOf(json));
   const reported = readPromptCompletionUsage(json?.usage);
   if (reported !== undefined) meter.usage(reported, { answeredBy });
   // The summary shows what was counted: usage the meter refused is shown as none.

@@ -1,5 +1,7 @@
 import type { RequestMeter } from "../metrics/types.js";
 import { StreamPipeline } from "../stream/stream-pipeline.js";
+import { observeResponseInfo, responseInfoOf } from "../tracing/response-info.js";
+import type { RequestTrace } from "../tracing/types.js";
 import { createBodyCollector } from "../usage/body-collector.js";
 import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
 import type { ClientWriter } from "./client-writer.js";
@@ -20,17 +22,22 @@ export interface MeteredBody extends BodyConsumer {
 export interface MeteringContext {
   readonly extractor: UsageExtractor;
   readonly meter: RequestMeter;
+  /** With tracing on, the request's span also learns the response's id, model and finish reasons. */
+  readonly trace?: RequestTrace | undefined;
   readonly parsed: ParsedRequest;
   readonly estimator: UsageEstimator | undefined;
 }
 
 /** A stream goes through the stream pipeline; the endpoint's observer reads it. */
 export function createStreamBody(
-  { extractor, meter, parsed, estimator }: MeteringContext,
+  { extractor, meter, trace, parsed, estimator }: MeteringContext,
   writer: ClientWriter,
   filterUsage: boolean,
 ): MeteredBody {
-  const observer = extractor.observeStream(() => meter.firstToken());
+  const observer = observeResponseInfo(
+    extractor.observeStream(() => meter.firstToken()),
+    trace,
+  );
   const pipeline = new StreamPipeline({ sink: writer, observer, filterUsage });
   return {
     push: (chunk) => pipeline.push(chunk),
@@ -51,7 +58,7 @@ export function createStreamBody(
 
 /** A non-streamed body goes to the client chunk by chunk and is read for its usage at the end. */
 export function createJsonBody(
-  { extractor, meter, parsed, estimator }: MeteringContext,
+  { extractor, meter, trace, parsed, estimator }: MeteringContext,
   writer: ClientWriter,
 ): MeteredBody {
   const collector = createBodyCollector();
@@ -65,6 +72,8 @@ export function createJsonBody(
     settle(complete) {
       if (!complete) return;
       const body = collector.finish();
+      // Parsing the whole body is left to tracing, the one reader of its id and finish reasons.
+      if (trace !== undefined) trace.response(responseInfoOf(body.json));
       const reported = extractor.fromBody({ usage: body.usage });
       const answeredBy = body.model;
       if (reported !== undefined) return meter.usage(reported, { answeredBy });

@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Dispatcher } from "undici";
 import type { Attributor } from "../attribution/attributor.js";
-import type { Endpoint, Recorder, RequestMeter } from "../metrics/types.js";
+import type { Endpoint, RequestMeter } from "../metrics/types.js";
 import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
+import { type BeginDeps, beginRequest } from "./begin-request.js";
 import { ClientWriter } from "./client-writer.js";
 import { clientResponseHeaders } from "./headers.js";
 import { createJsonBody, createStreamBody } from "./metered-body.js";
@@ -28,8 +29,7 @@ export interface MeteredRoute {
   readonly injectsUsage: boolean;
 }
 
-export interface MeteredDeps extends UpstreamDeps {
-  readonly recorder: Recorder;
+export interface MeteredDeps extends UpstreamDeps, BeginDeps {
   readonly attributor: Attributor;
   readonly maxBodyBytes: number;
   readonly estimator: UsageEstimator | undefined;
@@ -43,7 +43,7 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse, keyName: s
 /** The handler of one metered endpoint (POST, JSON body with a model). */
 export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): NodeHandler {
   return async function meteredHandler(req, res, keyName) {
-    const meter = deps.recorder.begin(route.endpoint);
+    const { meter, trace } = beginRequest(deps, route.endpoint, req);
     let attributed = false;
     try {
       const body = await readBody(req, deps.maxBodyBytes);
@@ -53,11 +53,12 @@ export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): No
       attributed = true;
       meter.setModel(parsed.model);
       meter.setStream(parsed.stream);
+      trace?.request(parsed.model, parsed.json);
       const strip = parsed.stream && route.injectsUsage && canAddIncludeUsage(parsed.json);
       const upstreamBody = strip ? withIncludeUsage(body, parsed.json) : body;
       meter.addOverhead(performance.now() - started);
       const path = route.path + queryOf(req.url);
-      const call: UpstreamCall = { req, res, meter, method: "POST", path, body: upstreamBody };
+      const call: UpstreamCall = { req, res, meter, trace, method: "POST", path, body: upstreamBody };
       const response = await sendUpstream(deps, call);
       await relayResponse(deps, route, call, parsed, response, strip);
     } catch (err) {
@@ -90,6 +91,7 @@ async function relayResponse(
   const context = {
     extractor: route.extractor,
     meter,
+    trace: call.trace,
     parsed,
     estimator: status < 300 ? deps.estimator : undefined,
   };

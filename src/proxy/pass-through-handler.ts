@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import type { Attributor } from "../attribution/attributor.js";
-import type { Recorder } from "../metrics/types.js";
+import { type BeginDeps, beginRequest } from "./begin-request.js";
 import { ClientWriter } from "./client-writer.js";
 import { clientResponseHeaders } from "./headers.js";
 import { failBeforeResponse, type NodeHandler } from "./metered-handler.js";
@@ -11,8 +11,7 @@ import { climbsOut } from "./request-target.js";
 import { sendUpstream, type UpstreamCall, type UpstreamDeps } from "./send-upstream.js";
 import { finishRelayed } from "./status-errors.js";
 
-export interface PassThroughDeps extends UpstreamDeps {
-  readonly recorder: Recorder;
+export interface PassThroughDeps extends UpstreamDeps, BeginDeps {
   readonly attributor: Attributor;
   readonly maxBodyBytes: number;
   readonly onInternalError: (err: unknown) => void;
@@ -30,7 +29,7 @@ const asIs = (writer: ClientWriter): BodyConsumer => ({
  */
 export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
   return async function passThroughHandler(req, res, keyName) {
-    const meter = deps.recorder.begin("other");
+    const { meter, trace } = beginRequest(deps, "other", req);
     // The body is not read here: only the key and the x-llm-* headers attribute these requests.
     meter.attribute(deps.attributor.resolve(keyName, req.headers, undefined));
     try {
@@ -42,7 +41,7 @@ export function createPassThroughHandler(deps: PassThroughDeps): NodeHandler {
       const method = req.method ?? "GET";
       const hasBody = method !== "GET" && method !== "HEAD";
       const body = hasBody ? limitBody(req, deps.maxBodyBytes) : undefined;
-      const call: UpstreamCall = { req, res, meter, method, path, body };
+      const call: UpstreamCall = { req, res, meter, trace, method, path, body };
       const response = await sendUpstream(deps, call);
       const started = performance.now();
       meter.setRequestId(String(response.headers["x-request-id"] ?? "") || undefined);

@@ -4,6 +4,7 @@ import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import type { RequestMeter } from "../metrics/types.js";
+import type { RequestTrace } from "../tracing/types.js";
 import { type UpstreamAuth, upstreamRequestHeaders } from "./headers.js";
 import { clientClosed, fromUpstreamFailure } from "./proxy-error.js";
 import type { Upstream } from "./upstream.js";
@@ -12,6 +13,8 @@ export interface UpstreamCall {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly meter: RequestMeter;
+  /** The request's span with tracing on: the upstream then gets its trace context. */
+  readonly trace?: RequestTrace | undefined;
   readonly method: string;
   readonly path: string;
   /** A buffered body, or the client's own stream for transparent uploads. */
@@ -46,7 +49,8 @@ export async function sendUpstream(deps: UpstreamDeps, call: UpstreamCall): Prom
   call.res.on("close", onClose);
   const started = performance.now();
   const length = bodyLength(call);
-  const headers = upstreamRequestHeaders(call.req, deps.auth, length);
+  const own = upstreamRequestHeaders(call.req, deps.auth, length);
+  const headers = call.trace === undefined ? own : call.trace.upstreamHeaders(own);
   call.meter.addOverhead(performance.now() - started);
   try {
     return await deps.upstream.dispatcher.request({

@@ -6,6 +6,7 @@ import { type AppDeps, createApp, createRequestListener, createRoutes, type Rout
 import { counterCallerLabels, createConfiguredAttributor } from "../../src/attribution/setup.js";
 import { readAttribution } from "../../src/config/attribution-labels.js";
 import { readClientKeys } from "../../src/config/client-keys.js";
+import { createMetricsExposer } from "../../src/metrics/exposition.js";
 import { createModelLabeler } from "../../src/metrics/model-labels.js";
 import { createRecorder } from "../../src/metrics/recorder.js";
 import { createMetrics } from "../../src/metrics/registry.js";
@@ -31,7 +32,8 @@ const deps: AppDeps = {
     unattributed: attributor.unidentified,
   }),
   attributor,
-  registry: metrics.registry,
+  tracing: undefined,
+  exposeMetrics: createMetricsExposer(metrics.registry, { openMetrics: false }),
   clientAuth: createClientAuth(attribution.clientKeys, undefined),
   metricsAllowed: () => true,
   estimator: undefined,

@@ -7,6 +7,9 @@ import { createMetrics } from "../../src/metrics/registry.js";
 const traceId = "0af7651916cd43dd8448eb211c80319c";
 const spanId = "b7ad6b7169203331";
 
+// prom-client types exemplar labels as the metric's own label names; any names are allowed.
+const exemplar = (labels: Record<string, string>) => labels;
+
 /** The proxy's metrics with exemplars, a few observations in them, and default metrics off (they move). */
 function recorded() {
   const metrics = createMetrics({ defaultMetrics: false, exemplars: true });
@@ -18,9 +21,13 @@ function recorded() {
   d.latency.observe({
     labels: { model: "gpt-4o-mini", endpoint: "chat_completions", stream: "true" },
     value: 0.3,
-    exemplarLabels: { trace_id: traceId, span_id: spanId },
+    exemplarLabels: exemplar({ trace_id: traceId, span_id: spanId }),
   });
-  d.ttft.observe({ labels: { model: "gpt-4o-mini" }, value: 0.07, exemplarLabels: { trace_id: traceId } });
+  d.ttft.observe({
+    labels: { model: "gpt-4o-mini" },
+    value: 0.07,
+    exemplarLabels: exemplar({ trace_id: traceId }),
+  });
   // An observation without a trace (an unsampled request) leaves no exemplar.
   d.latency.labels({ model: "gpt-4o-mini", endpoint: "embeddings", stream: "false" }).observe(0.05);
   return metrics;

@@ -89,8 +89,16 @@ async function exited(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+export interface PrometheusOptions {
+  /** More command-line flags, e.g. --enable-feature=exemplar-storage. */
+  readonly flags?: readonly string[];
+}
+
 /** Prometheus scraping `targets` (host:port) as replicas of the llm-proxy job. */
-export async function startPrometheus(targets: readonly string[]): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  targets: readonly string[],
+  options: PrometheusOptions = {},
+): Promise<RunningPrometheus> {
   const binary = requireBinary("prometheus", "PROMETHEUS");
   const dir = mkdtempSync(join(tmpdir(), "llm-proxy-prometheus-"));
   writeFileSync(join(dir, "prometheus.yml"), testConfig(targets, copyRules(dir)));
@@ -102,6 +110,7 @@ export async function startPrometheus(targets: readonly string[]): Promise<Runni
       `--storage.tsdb.path=${join(dir, "data")}`,
       `--web.listen-address=${url.slice("http://".length)}`,
       "--log.level=warn",
+      ...(options.flags ?? []),
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
