@@ -32,6 +32,11 @@ export interface PanelSpec {
   readonly redFrom?: number;
   /** Values below this turn red instead (headroom). */
   readonly redBelow?: number;
+  /**
+   * Also fetch the exemplars of the queried histograms: with tracing on, each dot opens its request's
+   * trace through the Prometheus datasource's exemplarTraceIdDestinations (docs/tracing.md).
+   */
+  readonly exemplars?: boolean;
 }
 
 export interface GridPos {
@@ -73,6 +78,7 @@ function targets(spec: PanelSpec): Json[] {
     range: spec.type !== "bargauge",
     instant: spec.type === "bargauge",
     ...(spec.type === "heatmap" ? { format: "heatmap" } : {}),
+    ...(spec.exemplars === true ? { exemplar: true } : {}),
   }));
 }
 

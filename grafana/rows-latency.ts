@@ -4,6 +4,7 @@ import { modelFilter as m, orZero, type PanelSpec, quantile, query, rate, ri } f
 export const latency: PanelSpec[] = [
   {
     title: "Latency p50 / p95 / p99 by model",
+    exemplars: true,
     description: "Request receipt to last byte sent, streams included.",
     type: "timeseries",
     unit: "s",
@@ -15,6 +16,7 @@ export const latency: PanelSpec[] = [
   },
   {
     title: "Time to first token p95 by model",
+    exemplars: true,
     description: "Streamed requests: receipt to the first chunk with content. Alert: above 5s for 10m.",
     type: "timeseries",
     unit: "s",
@@ -24,6 +26,7 @@ export const latency: PanelSpec[] = [
   },
   {
     title: "Latency distribution",
+    exemplars: true,
     description: "Requests per latency bucket (llm_request_latency_seconds).",
     type: "heatmap",
     unit: "s",
@@ -32,6 +35,7 @@ export const latency: PanelSpec[] = [
   },
   {
     title: "Latency p95 by endpoint and stream",
+    exemplars: true,
     description: "Streams take as long as their output; compare like with like.",
     type: "timeseries",
     unit: "s",

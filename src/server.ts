@@ -37,7 +37,9 @@ export interface ServerOptions {
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const tracing =
-    config.tracing === undefined ? undefined : await startTracing(config.tracing, config.upstreamBaseUrl);
+    config.tracing === undefined
+      ? undefined
+      : await startTracing(config.tracing, config.upstreamBaseUrl, throttled(logger));
   const metrics = createMetrics({
     latencyBuckets: config.latencyBuckets,
     defaultMetrics: options.defaultMetrics ?? true,
@@ -108,9 +110,31 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       ready = false;
       await closeGracefully(server, graceMs);
       await upstream.close();
-      // Every request has ended its span by now; the batch still queued is exported before exit.
-      await tracing?.shutdown();
+      // Every request has ended its span by now; the batch still queued is exported before exit. A
+      // collector that is down loses those spans, and must not turn a clean shutdown into a failed one.
+      await tracing
+        ?.shutdown()
+        .catch((err: unknown) => logger.warn({ err }, "trace export failed at shutdown"));
     },
+  };
+}
+
+/**
+ * Reports failed trace exports at most once a minute: the SDK retries every batch, and a collector that
+ * is down would otherwise add a warning every few seconds.
+ */
+function throttled(logger: Logger, intervalMs = 60_000): (err: unknown) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let suppressed = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - last < intervalMs) {
+      suppressed += 1;
+      return;
+    }
+    logger.warn({ err, suppressed }, "trace export failed; spans are dropped until the collector answers");
+    last = now;
+    suppressed = 0;
   };
 }
 

@@ -17,7 +17,10 @@ type SdkModule = typeof import("@opentelemetry/sdk-trace-base");
  * (test/tracing/tracing-off.test.ts checks). The `-proto` exporter sends http/protobuf, the `-http`
  * one http/json: https://opentelemetry.io/docs/specs/otel/protocol/exporter/
  */
-export async function loadTracingSdk(config: TracingConfig): Promise<TracingSdk> {
+export async function loadTracingSdk(
+  config: TracingConfig,
+  onExportError: (err: unknown) => void,
+): Promise<TracingSdk> {
   const [sdk, core, resources, exporters] = await Promise.all([
     import("@opentelemetry/sdk-trace-base"),
     import("@opentelemetry/core"),
@@ -26,6 +29,8 @@ export async function loadTracingSdk(config: TracingConfig): Promise<TracingSdk>
       ? import("@opentelemetry/exporter-trace-otlp-http")
       : import("@opentelemetry/exporter-trace-otlp-proto"),
   ]);
+  // The SDK reports a failed export here; its default handler writes to a diagnostic logger nobody set.
+  core.setGlobalErrorHandler(onExportError);
   const exporter = new exporters.OTLPTraceExporter({ url: config.url, headers: { ...config.headers } });
   // With SDK 2.x, nothing applies OTEL_SERVICE_NAME to a resource built by hand.
   const resource = resources.resourceFromAttributes({

@@ -18,8 +18,12 @@ function serverAttributes(upstream: URL): Attributes {
  * request gets an HTTP client span (https://opentelemetry.io/docs/specs/semconv/http/http-spans/).
  * Both are CLIENT spans: the proxy calls the model on its client's behalf.
  */
-export async function startTracing(config: TracingConfig, upstreamBaseUrl: string): Promise<Tracing> {
-  const sdk = await loadTracingSdk(config);
+export async function startTracing(
+  config: TracingConfig,
+  upstreamBaseUrl: string,
+  onExportError: (err: unknown) => void,
+): Promise<Tracing> {
+  const sdk = await loadTracingSdk(config, onExportError);
   const upstream = new URL(upstreamBaseUrl);
   const server = serverAttributes(upstream);
   const prefix = upstream.pathname.replace(/\/+$/, "");

@@ -38,10 +38,11 @@ describe("compose.yaml", () => {
     expect(composeSchemaErrors(broken).join("\n")).toMatch(/additional properties/);
   });
 
-  it("runs the proxy, Prometheus, Grafana and node-exporter, plus the demo services", () => {
+  it("runs the proxy, Prometheus, Grafana, Jaeger and node-exporter, plus the demo services", () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       [
         "grafana",
+        "jaeger",
         "node-exporter",
         "prometheus",
         "proxy",
@@ -146,5 +147,28 @@ describe("compose.yaml", () => {
     const dashboardsPath = providers.providers[0]?.options.path;
     expect(service("grafana").volumes).toContain(`./grafana/dashboards:${dashboardsPath}:ro`);
     expect(service("grafana").volumes).toContain("./grafana/provisioning:/etc/grafana/provisioning:ro");
+  });
+
+  it("joins traces and metrics: Jaeger takes OTLP, Prometheus keeps exemplars, Grafana links them", () => {
+    const jaeger = service("jaeger");
+    expect(jaeger.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    expect((jaeger.ports ?? []).map(withDefaults)).toEqual(["127.0.0.1:16686:16686", "127.0.0.1:4318:4318"]);
+    expect(jaeger.command).toContain("receivers.otlp.protocols.http.endpoint=0.0.0.0:4318");
+    expect(service("prometheus").command).toContain("--enable-feature=exemplar-storage");
+    // The demo's proxy traces to Jaeger's OTLP/HTTP port; the main one when .env says so.
+    expect(service("proxy-demo").environment?.OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://jaeger:4318");
+    expect(withDefaults(service("proxy").environment?.OTEL_EXPORTER_OTLP_ENDPOINT ?? "x")).toBe("");
+    const datasources = (file: string) =>
+      (
+        parse(readFileSync(join(repoRoot, "grafana/provisioning/datasources", file), "utf8")) as {
+          datasources: { uid: string; type: string; url: string; jsonData?: Record<string, unknown> }[];
+        }
+      ).datasources;
+    const [jaegerSource] = datasources("jaeger.yml");
+    expect(jaegerSource).toMatchObject({ type: "jaeger", url: "http://jaeger:16686" });
+    const [prometheus] = datasources("prometheus.yml");
+    expect(prometheus?.jsonData?.exemplarTraceIdDestinations).toEqual([
+      { name: "trace_id", datasourceUid: jaegerSource?.uid },
+    ]);
   });
 });

@@ -7,6 +7,7 @@ export interface DashboardTarget {
   readonly refId: string;
   readonly expr: string;
   readonly datasource?: { readonly type?: string; readonly uid?: string };
+  readonly exemplar?: boolean;
 }
 
 export interface DashboardPanel {

@@ -44,6 +44,24 @@ describe("grafana/dashboards/llm-observability.json", () => {
     expect(panels.length).toBeGreaterThan(20);
   });
 
+  it("shows exemplars on the latency and TTFT panels, the two histograms that carry them", () => {
+    const withExemplars = panels.filter((panel) => panel.targets?.some((target) => target.exemplar === true));
+    expect(withExemplars.map((panel) => panel.title).sort()).toEqual(
+      [
+        "Latency distribution",
+        "Latency p50 / p95 / p99 by model",
+        "Latency p95 by endpoint and stream",
+        "Time to first token p95 by model",
+      ].sort(),
+    );
+    for (const panel of withExemplars) {
+      for (const target of panel.targets ?? []) {
+        expect(target.exemplar, panel.title).toBe(true);
+        expect(target.expr).toMatch(/llm_(request_latency|time_to_first_token)_seconds_bucket/);
+      }
+    }
+  });
+
   it("has unique panel ids", () => {
     const ids = dashboard.panels.flatMap((panel) => [panel.id, ...(panel.panels ?? []).map((p) => p.id)]);
     expect(new Set(ids).size).toBe(ids.length);
