@@ -25,7 +25,7 @@ interface Family {
 /**
  * The registry in OpenMetrics 1.0, exemplars included, rendered from the metrics' own values.
  * prom-client's OpenMetrics mode is not used: its registry renames every counter object in place
- * (`llm_requests_total` becomes `llm_requests`), which would change the text format for everyone after
+ * (strips `_total` from its name), which would change the text format for everyone after
  * one OpenMetrics scrape, and it writes NaN as `Nan`. Here nothing is mutated, so both formats can be
  * served from the same metric objects, concurrently.
  * https://github.com/prometheus/OpenMetrics/blob/main/specification/OpenMetrics.md

@@ -152,7 +152,10 @@ export function metricsTableNames(readme: string): Set<string> {
   return new Set(names);
 }
 
-/** `llm_*` names in source text (whole words only: `litellm_provider` is no metric). */
+/**
+ * `llm_*` names in source text (whole words only: `litellm_provider` is no metric, and neither is the
+ * span attribute namespace `llm_proxy.`).
+ */
 export function llmMetricNames(source: string): string[] {
-  return [...new Set(source.match(/\bllm_[a-z0-9_]*[a-z0-9]\b/g) ?? [])];
+  return [...new Set(source.match(/\bllm_[a-z0-9_]*[a-z0-9]\b(?!\.)/g) ?? [])];
 }

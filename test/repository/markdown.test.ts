@@ -102,9 +102,8 @@ describe("the Markdown checks", () => {
     const readme =
       "## Metrics\n\n| metric | type |\n| --- | --- |\n| `llm_a_total` | counter |\n\n## Next\n| `llm_b` |";
     expect([...metricsTableNames(readme)]).toEqual(["llm_a_total"]);
-    expect(llmMetricNames('name: "llm_a_total", x: "litellm_provider", y: `llm_b_seconds`')).toEqual([
-      "llm_a_total",
-      "llm_b_seconds",
-    ]);
+    expect(
+      llmMetricNames('name: "llm_a_total", x: "litellm_provider", y: `llm_b_seconds`, z: "llm_c.cost"'),
+    ).toEqual(["llm_a_total", "llm_b_seconds"]);
   });
 });
