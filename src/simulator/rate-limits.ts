@@ -41,22 +41,40 @@ class SlidingWindow {
   }
 }
 
-/** Per-model request and token windows, like an OpenAI organisation's limits. */
+/** Distinct models with a window of their own; any later one shares the last window. */
+const maxWindows = 1000;
+const keyLength = 64;
+const sharedKey = "";
+
+/**
+ * Per-model request and token windows, like an OpenAI organisation's limits. Keys are bounded like a
+ * real server's would be: cut to 64 characters and copied (a V8 slice keeps its whole parent alive),
+ * and at most 1000 of them, so a client sending ever new huge model names grows nothing here.
+ */
 export class RateLimiter {
   private readonly windows = new Map<string, SlidingWindow>();
 
   record(model: string, tokens: number, nowMs: number): RateSnapshot {
-    let window = this.windows.get(model);
+    const key = this.keyOf(model);
+    let window = this.windows.get(key);
     if (window === undefined) {
       window = new SlidingWindow();
-      this.windows.set(model, window);
+      this.windows.set(key, window);
     }
     window.add(nowMs, tokens);
     return this.snapshot(model, window, nowMs);
   }
 
   peek(model: string, nowMs: number): RateSnapshot {
-    return this.snapshot(model, this.windows.get(model), nowMs);
+    return this.snapshot(model, this.windows.get(this.keyOf(model)), nowMs);
+  }
+
+  private keyOf(model: string): string {
+    const cut =
+      model.length <= keyLength
+        ? model
+        : Buffer.from(model.slice(0, keyLength), "utf16le").toString("utf16le");
+    return this.windows.has(cut) || this.windows.size < maxWindows - 1 ? cut : sharedKey;
   }
 
   private snapshot(model: string, window: SlidingWindow | undefined, nowMs: number): RateSnapshot {

@@ -5,7 +5,7 @@ describe("a short soak (bench/soak.ts with 1500 requests)", () => {
   let report: SoakReport;
 
   beforeAll(async () => {
-    report = await runSoak({ requests: 1500, concurrency: 16, abortRatio: 0.1, seed: 6 });
+    report = await runSoak({ requests: 1500, concurrency: 16, abortRatio: 0.1, seed: 6, hostile: false });
   }, 300_000);
 
   it("keeps every invariant (counts, in-flight, memory, sockets)", () => {
@@ -31,5 +31,27 @@ describe("a short soak (bench/soak.ts with 1500 requests)", () => {
     expect(report.sockets.upstreamOpen).toBeLessThanOrEqual(16);
     expect(report.sockets.proxyConnections).toBeLessThanOrEqual(16);
     expect(report.sockets.proxyConnectionsAfterClose).toBe(0);
+  });
+});
+
+describe("a short hostile soak (npm run soak -- --hostile, 1200 requests)", () => {
+  let report: SoakReport;
+
+  beforeAll(async () => {
+    report = await runSoak({ requests: 1200, concurrency: 16, abortRatio: 0.1, seed: 7, hostile: true });
+  }, 300_000);
+
+  it("keeps every invariant: each request counted once by the status sent, no counter poisoned", () => {
+    expect(report.failures).toEqual([]);
+    expect(report.poisonedCounters).toBe(0);
+  });
+
+  it("exercised the hostile inputs: refusals, unparsable requests, no 500", () => {
+    expect(report.counted["400"]).toBeGreaterThan(0);
+    expect(report.refusedConnections).toBeGreaterThan(0);
+    expect(report.counted["500"]).toBeUndefined();
+    expect(report.errors.internal).toBeUndefined();
+    const counted = Object.values(report.counted).reduce((a, b) => a + b, 0);
+    expect(counted).toBe(report.received + report.refusedConnections);
   });
 });
