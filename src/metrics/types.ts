@@ -16,6 +16,7 @@ export type ErrorType =
   | "timeout"
   | "connection"
   | "stream_interrupted"
+  | "stream_error"
   | "invalid_request"
   | "unauthorized"
   | "internal";

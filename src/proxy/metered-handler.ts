@@ -101,7 +101,7 @@ async function relayResponse(
   if (outcome === "upstream_failed") throw fromUpstreamFailure(error);
   if (outcome === "internal") deps.onInternalError(error);
   body.settle(outcome === "complete");
-  finishRelayed(meter, outcome, status);
+  finishRelayed(meter, outcome, status, body.errorEvent);
 }
 
 /**

@@ -62,3 +62,22 @@ describe("stream pipeline, observing", () => {
     ]);
   });
 });
+
+describe("stream pipeline, error events", () => {
+  it.each([
+    ['data: {"error":{"message":"boom","type":"server_error"}}\n\n', true],
+    ['data:{"error":{"message":"boom"}}\r\n\r\n', true],
+    ['event: error\ndata: {"type":"error","code":"server_error"}\n\n', true],
+    ["event:error\r\ndata: {}\r\n\r\n", true],
+    ['data: {"id":"c","choices":[{"delta":{"content":"\\"error\\""}}]}\n\n', false],
+    ["event: errors\ndata: {}\n\n", false],
+    ['event: response.failed\ndata: {"response":{"error":{}}}\n\n', false],
+    ["data: [DONE]\n\n", false],
+  ])("%j: error event %s", (event, expected) => {
+    const bytes = Buffer.from(event);
+    for (let at = 0; at <= bytes.length; at++) {
+      const run = runPipeline([bytes.subarray(0, at), bytes.subarray(at)], at % 2 === 0);
+      expect(run.sawErrorEvent, `split at ${at}`).toBe(expected);
+    }
+  });
+});
