@@ -7,8 +7,9 @@ import { createBodyCollector } from "../usage/body-collector.js";
 import { arrayOf, isObject, type Json, stringOf } from "../usage/json.js";
 import { isCountableUsage, readPromptCompletionUsage } from "../usage/read-usage.js";
 import { beginRequest } from "./begin-request.js";
+import { decodeBody } from "./decode-body.js";
 import { failBeforeResponse, type MeteredDeps, type NodeHandler, queryOf } from "./metered-handler.js";
-import { clientClosedStatus } from "./proxy-error.js";
+import { clientClosedStatus, fromUpstreamFailure } from "./proxy-error.js";
 import { readBody } from "./read-body.js";
 import { askUpstreamBody, parseRequestBody } from "./request-body.js";
 import { sendJson } from "./send.js";
@@ -52,9 +53,14 @@ export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeH
   };
 }
 
+/** The whole answer, decoded when the upstream compressed it; a body cut short fails as the upstream's. */
 async function collect(response: Dispatcher.ResponseData): Promise<Buffer> {
   const collector: Buffer[] = [];
-  for await (const chunk of response.body) collector.push(chunk as Buffer);
+  try {
+    for await (const chunk of decodeBody(response.body, response.headers)) collector.push(chunk as Buffer);
+  } catch (err) {
+    throw fromUpstreamFailure(err);
+  }
   return Buffer.concat(collector);
 }
 

@@ -68,6 +68,8 @@ export interface ResponseHeaderOptions {
   /** The body is rewritten (usage stripped), so the upstream's length would be stale. */
   readonly dropContentLength: boolean;
   readonly stream: boolean;
+  /** The proxy decodes a compressed body, so the client gets it plain and of a new length. */
+  readonly decoded?: boolean;
 }
 
 /** The upstream's response headers for the client, as a flat list for `writeHead`. */
@@ -79,7 +81,8 @@ export function clientResponseHeaders(
   const out: string[] = [];
   for (const name in headers) {
     if (hopByHop.has(name) || named?.has(name)) continue;
-    if (options.dropContentLength && name === "content-length") continue;
+    if ((options.dropContentLength || options.decoded) && name === "content-length") continue;
+    if (options.decoded && name === "content-encoding") continue;
     if (options.stream && (name === "cache-control" || name === "x-accel-buffering")) continue;
     const value = headers[name];
     if (value === undefined) continue;

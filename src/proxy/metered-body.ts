@@ -86,3 +86,13 @@ export function createJsonBody(
     },
   };
 }
+
+/** A body relayed unread: no usage, no estimate. */
+export function unreadBody(writer: ClientWriter): MeteredBody {
+  return {
+    push: (chunk) => writer.write(chunk),
+    end() {},
+    errorEvent: false,
+    settle() {},
+  };
+}

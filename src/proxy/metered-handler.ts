@@ -6,8 +6,15 @@ import type { Endpoint, RequestMeter } from "../metrics/types.js";
 import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
 import { type BeginDeps, beginRequest } from "./begin-request.js";
 import { ClientWriter } from "./client-writer.js";
+import { type BodyEncoding, bodyEncoding, decodeBody } from "./decode-body.js";
 import { clientResponseHeaders } from "./headers.js";
-import { createJsonBody, createStreamBody } from "./metered-body.js";
+import {
+  createJsonBody,
+  createStreamBody,
+  type MeteredBody,
+  type MeteringContext,
+  unreadBody,
+} from "./metered-body.js";
 import { clientClosedStatus, fromUpstreamFailure, internalError, ProxyError } from "./proxy-error.js";
 import { readBody } from "./read-body.js";
 import { relayBody } from "./relay.js";
@@ -83,9 +90,11 @@ async function relayResponse(
   meter.rateLimits(response.headers);
   meter.setRequestId(headerValue(response.headers["x-request-id"]));
   const isStream = String(response.headers["content-type"] ?? "").includes("text/event-stream");
+  const encoding = bodyEncoding(response.headers);
   const headers = clientResponseHeaders(response.headers, {
     dropContentLength: isStream && strip,
     stream: isStream,
+    decoded: encoding === "decodable",
   });
   const writer = new ClientWriter(res, status, headers, isStream);
   const context = {
@@ -95,13 +104,26 @@ async function relayResponse(
     parsed,
     estimator: status < 300 ? deps.estimator : undefined,
   };
-  const body = isStream ? createStreamBody(context, writer, strip) : createJsonBody(context, writer);
+  const body = meteredBody(context, writer, isStream, strip, encoding);
+  const upstreamBody = encoding === "decodable" ? decodeBody(response.body, response.headers) : response.body;
   meter.addOverhead(performance.now() - started);
-  const { outcome, error } = await relayBody(response.body, res, writer, body, meter);
+  const { outcome, error } = await relayBody(upstreamBody, res, writer, body, meter);
   if (outcome === "upstream_failed") throw fromUpstreamFailure(error);
   if (outcome === "internal") deps.onInternalError(error);
   body.settle(outcome === "complete");
   finishRelayed(meter, outcome, status, body.errorEvent);
+}
+
+/** A body in an encoding the proxy cannot read is passed on as it is, and has no usage to read. */
+function meteredBody(
+  context: MeteringContext,
+  writer: ClientWriter,
+  isStream: boolean,
+  strip: boolean,
+  encoding: BodyEncoding,
+): MeteredBody {
+  if (encoding === "unknown") return unreadBody(writer);
+  return isStream ? createStreamBody(context, writer, strip) : createJsonBody(context, writer);
 }
 
 /**
