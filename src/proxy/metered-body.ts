@@ -35,7 +35,7 @@ export function createStreamBody(
   filterUsage: boolean,
 ): MeteredBody {
   const observer = observeResponseInfo(
-    extractor.observeStream(() => meter.firstToken()),
+    extractor.observeStream(() => meter.firstToken(), estimator?.textCounter(parsed.model)),
     trace,
   );
   const pipeline = new StreamPipeline({ sink: writer, observer, filterUsage });

@@ -16,6 +16,11 @@ export interface EventObserver {
    */
   wants(raw: Buffer, usage: boolean | undefined): boolean;
   onEvent(event: SseEvent): void;
+  /**
+   * An event too long to decode went past (over 4 MiB; see stream-pipeline.ts): only its length is
+   * known. No OpenAI event comes near it; a hostile or broken upstream's may.
+   */
+  onLongEvent(length: number): void;
 }
 
 /** Where the pipeline writes the bytes for the client (the proxy's writer, with its backpressure). */

@@ -4,6 +4,14 @@ import type { ByteSink, EventObserver } from "./event-observer.js";
 import { EventReader } from "./event-reader.js";
 import { filterEvent } from "./usage-filter.js";
 
+/**
+ * Events up to this size are decoded for the observer: decoding and parsing 4 MiB of JSON takes tens of
+ * milliseconds, and a longer event would stall every other request on the event loop meanwhile.
+ */
+const maxDecodedEventBytes = 4 * 1024 * 1024;
+/** With the usage filter on, an event is held whole up to this size so it can still be rewritten. */
+const maxHeldEventBytes = 64 * 1024 * 1024;
+
 export interface PipelineOptions {
   /** Where the bytes for the client go. */
   readonly sink: ByteSink;
@@ -18,7 +26,7 @@ export interface PipelineOptions {
  * filter, each chunk goes to the sink as it arrives, before it is framed, so nothing is held back.
  */
 export class StreamPipeline implements RawEventTarget {
-  private readonly framer = new EventFramer(this);
+  private readonly framer: EventFramer;
   private readonly reader: EventReader;
   private readonly sink: ByteSink;
   private readonly observer: EventObserver;
@@ -30,6 +38,8 @@ export class StreamPipeline implements RawEventTarget {
     this.observer = observer;
     this.filterUsage = filterUsage;
     this.reader = new EventReader(observer);
+    // Without the filter, the bytes went to the client already: an event is held only for decoding.
+    this.framer = new EventFramer(this, filterUsage ? maxHeldEventBytes : maxDecodedEventBytes);
   }
 
   /** Whether the stream carried an error event (see error-event.ts). */
@@ -52,9 +62,19 @@ export class StreamPipeline implements RawEventTarget {
     this.event(raw, false);
   }
 
+  /** An event too long to hold: passed on unfiltered as it comes, its length told to the observer. */
+  onLongEventBytes(bytes: Buffer, last: boolean, length: number): void {
+    if (this.filterUsage && bytes.length > 0) this.sink.write(bytes);
+    if (last) this.observer.onLongEvent(length);
+  }
+
   private event(raw: Buffer, last: boolean): void {
     if (!this.errorEvent && isErrorEvent(raw)) this.errorEvent = true;
     const usage = this.filterUsage ? filterEvent(raw, this.sink) : undefined;
+    if (raw.length > maxDecodedEventBytes) {
+      this.observer.onLongEvent(raw.length);
+      return;
+    }
     if (!this.observer.wants(raw, usage)) return;
     if (last) this.reader.readLast(raw);
     else this.reader.read(raw);

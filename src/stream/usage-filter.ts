@@ -5,7 +5,15 @@ const usageNullAfter = Buffer.from(',"usage":null');
 const usageNullBefore = Buffer.from('"usage":null,');
 const emptyChoices = Buffer.from('"choices":[]');
 
+/** Above this, the two halves of an event are written apart rather than copied into one buffer. */
+const copyLimit = 64 * 1024;
+
 function writeWithout(raw: Buffer, at: number, length: number, sink: ByteSink): void {
+  if (raw.length > copyLimit) {
+    sink.write(raw.subarray(0, at));
+    sink.write(raw.subarray(at + length));
+    return;
+  }
   sink.write(Buffer.concat([raw.subarray(0, at), raw.subarray(at + length)], raw.length - length));
 }
 

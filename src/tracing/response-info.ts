@@ -98,6 +98,7 @@ export function observeResponseInfo(
     get model() {
       return observer.model;
     },
+    onLongEvent: (length) => observer.onLongEvent(length),
     completionText: () => observer.completionText(),
   };
 }

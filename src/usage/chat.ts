@@ -1,6 +1,7 @@
 import { choiceIndex, createChoiceStreamObserver } from "./choice-stream.js";
-import type { GeneratedOutput, OutputCollector, ToolCallText } from "./generated-output.js";
+import type { GeneratedOutput, ToolCallText } from "./generated-output.js";
 import { arrayOf, isObject, type Json, stringOf } from "./json.js";
+import type { OutputCollector } from "./output-collector.js";
 import { usageOfBody } from "./read-usage.js";
 import type { UsageExtractor } from "./types.js";
 
@@ -48,7 +49,7 @@ function bodyOutput(body: unknown): GeneratedOutput {
 export const chatExtractor: UsageExtractor = {
   fromBody: usageOfBody,
   textOfBody: bodyOutput,
-  observeStream: (onFirstToken) =>
+  observeStream: (onFirstToken, countText) =>
     createChoiceStreamObserver(
       {
         hasContent: (chunk) => arrayOf(chunk.choices).some((c) => isObject(c) && deltaHasContent(c.delta)),
@@ -60,5 +61,6 @@ export const chatExtractor: UsageExtractor = {
           }),
       },
       onFirstToken,
+      countText,
     ),
 };

@@ -1,8 +1,9 @@
 import type { SseEvent } from "../stream/event-observer.js";
 import { findUsageObject } from "../stream/usage-object.js";
 import { modelField } from "./answered-model.js";
-import { createOutputCollector, type OutputCollector } from "./generated-output.js";
+import type { TextCounter } from "./generated-output.js";
 import { type Json, parseJsonObject } from "./json.js";
+import { createOutputCollector, type OutputCollector } from "./output-collector.js";
 import { readPromptCompletionUsage } from "./read-usage.js";
 import type { StreamObserver, Usage } from "./types.js";
 
@@ -13,16 +14,20 @@ export interface ChoiceChunkReader {
 }
 
 const usageKey = /"usage"\s*:/;
+/** English text is about 4 bytes a token with OpenAI's tokenizers; used only for events too long to decode. */
+const bytesPerToken = 4;
 
 /**
  * Observer for chat and legacy completion streams. JSON is parsed only where it is needed: until the
  * first content chunk (for time to first token), for events that carry a usage object, and, when the
  * first chunk shows the upstream ignores `include_usage` (no `usage` key at all), for every chunk so the
- * output can be counted with a tokenizer. The output is kept as pieces, never as the stream's bytes.
+ * output can be counted with a tokenizer (`countText`; without one, no output is kept). The output is kept
+ * as pieces, bounded per choice (output-collector.ts), never as the stream's bytes.
  */
 export function createChoiceStreamObserver(
   reader: ChoiceChunkReader,
   onFirstToken: () => void,
+  countText: TextCounter | undefined,
 ): StreamObserver {
   let usage: Usage | undefined;
   let model: string | undefined;
@@ -42,7 +47,7 @@ export function createChoiceStreamObserver(
       if (data === "[DONE]") return;
       if (!sawFirstEvent) {
         sawFirstEvent = true;
-        if (!usageKey.test(data)) output = createOutputCollector();
+        if (!usageKey.test(data) && countText !== undefined) output = createOutputCollector(countText);
       }
       const chunk = parseJsonObject(data);
       if (chunk === undefined) return;
@@ -54,6 +59,14 @@ export function createChoiceStreamObserver(
         onFirstToken();
       }
       if (output !== undefined) reader.collect(chunk, output);
+    },
+    onLongEvent(length) {
+      // Not decoded: taken as content, and estimated by its length (see bytesPerToken).
+      if (!sawContent) {
+        sawContent = true;
+        onFirstToken();
+      }
+      output?.addTokens(0, Math.ceil(length / bytesPerToken));
     },
   };
 }

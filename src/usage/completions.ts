@@ -20,7 +20,7 @@ const bodyOutput = (body: unknown): GeneratedOutput =>
 export const completionsExtractor: UsageExtractor = {
   fromBody: usageOfBody,
   textOfBody: bodyOutput,
-  observeStream: (onFirstToken) =>
+  observeStream: (onFirstToken, countText) =>
     createChoiceStreamObserver(
       {
         hasContent: (chunk) => choicesText(chunk) !== "",
@@ -30,5 +30,6 @@ export const completionsExtractor: UsageExtractor = {
           }),
       },
       onFirstToken,
+      countText,
     ),
 };

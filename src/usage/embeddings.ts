@@ -4,6 +4,7 @@ import type { StreamObserver, UsageExtractor } from "./types.js";
 const noStream: StreamObserver = {
   wants: () => false,
   onEvent() {},
+  onLongEvent() {},
   usage: undefined,
   model: undefined,
   completionText: () => undefined,

@@ -69,6 +69,12 @@ export const responsesExtractor: UsageExtractor = {
         model = (isObject(response) ? modelField(response.model) : undefined) ?? model;
         output = responseOutput(response);
       },
+      onLongEvent() {
+        // Not decoded: a delta that long is content; a final event that long leaves the usage unknown.
+        if (sawContent) return;
+        sawContent = true;
+        onFirstToken();
+      },
     };
   },
 };

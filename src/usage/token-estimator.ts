@@ -6,6 +6,7 @@ import type { UsageEstimator } from "./types.js";
 function outputTokens(model: string, output: GeneratedOutput): number {
   let tokens = 0;
   for (const message of output) {
+    tokens += message.countedTokens ?? 0;
     if (message.text !== "") tokens += estimateCompletionTokens(model, message.text);
     tokens += estimateToolCallTokens(model, message.toolCalls);
   }
@@ -24,5 +25,6 @@ export function createTokenEstimator(): UsageEstimator {
         reasoningTokens: 0,
       };
     },
+    textCounter: (model) => (text) => estimateCompletionTokens(model, text),
   };
 }

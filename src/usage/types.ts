@@ -1,5 +1,5 @@
 import type { EventObserver } from "../stream/event-observer.js";
-import type { GeneratedOutput } from "./generated-output.js";
+import type { GeneratedOutput, TextCounter } from "./generated-output.js";
 
 /**
  * Token usage as the upstream billed it, normalised across endpoints.
@@ -27,11 +27,14 @@ export interface UsageExtractor {
   fromBody(body: unknown): Usage | undefined;
   /** What a non-streamed body generated, for estimating tokens when it has no usage. */
   textOfBody(body: unknown): GeneratedOutput;
-  observeStream(onFirstToken: () => void): StreamObserver;
+  /** `countText` counts generated text for an estimate; without it, a stream's output is not kept. */
+  observeStream(onFirstToken: () => void, countText?: TextCounter): StreamObserver;
 }
 
 /** Counts tokens locally when an upstream reports no usage (some OpenAI-compatible servers never do). */
 export interface UsageEstimator {
   /** `completion` is what the response generated; a plain string counts as text only. */
   estimate(model: string, requestBody: unknown, completion: string | GeneratedOutput): Usage;
+  /** Counts generated text for `model` as a stream passes, so that it need not be kept whole. */
+  textCounter(model: string): TextCounter;
 }

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { StreamPipeline } from "../../src/stream/stream-pipeline.js";
-import type { GeneratedOutput } from "../../src/usage/generated-output.js";
+import type { GeneratedOutput, TextCounter } from "../../src/usage/generated-output.js";
 import type { Usage, UsageExtractor } from "../../src/usage/types.js";
 
 /** The recorded OpenAI transcripts kept in the repository (test/fixtures/openai, with PROVENANCE.md). */
@@ -77,11 +77,12 @@ export function observeChunks(
   extractor: UsageExtractor,
   chunks: readonly Uint8Array[],
   filterUsage = false,
+  countText: TextCounter = (text) => text.length,
 ): Observed {
   let firstTokens = 0;
   const observer = extractor.observeStream(() => {
     firstTokens += 1;
-  });
+  }, countText);
   const pipeline = new StreamPipeline({ sink: { write() {} }, observer, filterUsage });
   for (const chunk of chunks) pipeline.push(asBuffer(chunk));
   pipeline.end();

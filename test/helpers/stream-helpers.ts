@@ -3,6 +3,8 @@ import { StreamPipeline } from "../../src/stream/stream-pipeline.js";
 import type { Usage } from "../../src/usage/types.js";
 
 export interface PipelineRun {
+  /** The length of each event too long to decode, as the observer was told. */
+  readonly longEvents: number[];
   /** Everything the pipeline wrote for the client, joined. */
   readonly bytes: Buffer;
   /** Each event the observer decoded (all of them, unless `wants` chose). */
@@ -18,9 +20,11 @@ export function runPipeline(
 ): PipelineRun {
   const written: Buffer[] = [];
   const events: SseEvent[] = [];
+  const longEvents: number[] = [];
   const observer: EventObserver = {
     wants,
     onEvent: ({ event, data }) => events.push(event === undefined ? { data } : { event, data }),
+    onLongEvent: (length) => longEvents.push(length),
   };
   const pipeline = new StreamPipeline({
     sink: { write: (bytes) => written.push(bytes) },
@@ -29,7 +33,7 @@ export function runPipeline(
   });
   for (const chunk of chunks) pipeline.push(chunk);
   pipeline.end();
-  return { bytes: Buffer.concat(written), events, sawErrorEvent: pipeline.sawErrorEvent };
+  return { bytes: Buffer.concat(written), events, longEvents, sawErrorEvent: pipeline.sawErrorEvent };
 }
 
 /** Feeds the usage filter the chunks and joins all it lets through, the last unterminated event included. */

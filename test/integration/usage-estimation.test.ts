@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { estimateCompletionTokens } from "../../src/usage/tokenizer.js";
 import { deltas, parseMetrics, seriesValue } from "../helpers/metrics.js";
 import { type Stack, startStack } from "../helpers/stack.js";
 
@@ -67,5 +68,32 @@ describe.each([false, true])("stream=%s, upstream without usage (x-simulator-fau
     expect(estimated.estimated).toBe(1);
     within10Percent(estimated.prompt, reported.prompt);
     within10Percent(estimated.completion, reported.completion);
+  });
+});
+
+describe("a long stream from an upstream that ignores include_usage", () => {
+  it("is counted as it passes, keeping a bounded tail, to the count of its whole text", async () => {
+    const before = parseMetrics(await stack.metricsText());
+    const response = await fetch(`${stack.proxyUrl}/v1/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-simulator-fault": "no_usage",
+        "x-simulator-tokens": "20000",
+      },
+      body: JSON.stringify({ model, messages, stream: true }),
+    });
+    const text = (await response.text())
+      .split("\n\n")
+      .filter((event) => event.startsWith("data: {"))
+      .map((event) => JSON.parse(event.slice("data: ".length)).choices[0]?.delta?.content ?? "")
+      .join("");
+    // Long enough that the proxy counted it in several blocks rather than keeping it whole.
+    expect(text.length).toBeGreaterThan(4 * 16 * 1024);
+    const moved = deltas(before, parseMetrics(await stack.metricsText()));
+    expect(seriesValue(moved, "llm_usage_estimated_total", { model })).toBe(1);
+    expect(seriesValue(moved, "llm_tokens_total", { model, type: "completion" })).toBe(
+      estimateCompletionTokens(model, text),
+    );
   });
 });

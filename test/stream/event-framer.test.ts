@@ -4,7 +4,8 @@ import { EventFramer } from "../../src/stream/event-framer.js";
 /** A framer that collects the events it frames. */
 function collectingFramer(): { framer: EventFramer; events: Buffer[] } {
   const events: Buffer[] = [];
-  return { framer: new EventFramer({ onRawEvent: (raw) => events.push(raw) }), events };
+  const target = { onRawEvent: (raw: Buffer) => events.push(raw), onLongEventBytes: () => undefined };
+  return { framer: new EventFramer(target), events };
 }
 
 const chunkSize = 64 * 1024;
@@ -62,5 +63,51 @@ describe("event framer cost", () => {
         }
       }
     }
+  });
+});
+
+describe("event framer, an event longer than it holds", () => {
+  /** Frames `chunks` holding at most `max` bytes; records whole events and long-event bytes apart. */
+  function frameLong(chunks: Buffer[], max: number) {
+    const events: string[] = [];
+    const long: { bytes: Buffer[]; ends: number[] } = { bytes: [], ends: [] };
+    const framer = new EventFramer(
+      {
+        onRawEvent: (raw) => events.push(raw.toString()),
+        onLongEventBytes: (bytes, last, length) => {
+          long.bytes.push(bytes);
+          if (last) long.ends.push(length);
+        },
+      },
+      max,
+    );
+    for (const chunk of chunks) framer.push(chunk);
+    const rest = framer.flush();
+    if (rest !== undefined) events.push(rest.toString());
+    return { events, longBytes: Buffer.concat(long.bytes).toString(), ends: long.ends };
+  }
+
+  it("passes its bytes on as they come, finds its end at every split, and frames what follows", () => {
+    const longEvent = `data: ${"x".repeat(40)}\r\n\r\n`;
+    const stream = Buffer.from(`data: a\r\n\r\n${longEvent}data: b\r\n\r\n`);
+    for (let a = 0; a <= stream.length; a++) {
+      for (let b = a; b <= stream.length; b += 3) {
+        const run = frameLong([stream.subarray(0, a), stream.subarray(a, b), stream.subarray(b)], 16);
+        // Found whole within one chunk, the event is framed as any other: only held bytes are limited.
+        const whole = run.events.includes(longEvent);
+        const others = run.events.filter((event) => event !== longEvent);
+        expect(others, `split at ${a}, ${b}`).toEqual(["data: a\r\n\r\n", "data: b\r\n\r\n"]);
+        expect(run.longBytes, `split at ${a}, ${b}`).toBe(whole ? "" : longEvent);
+        expect(run.ends).toEqual(whole ? [] : [longEvent.length]);
+      }
+    }
+  });
+
+  it("holds none of it: an event that never ends is passed on and ended at the stream's end", () => {
+    const chunks = Array.from({ length: 100 }, () => Buffer.from("data: more"));
+    const run = frameLong(chunks, 64);
+    expect(run.events).toEqual([]);
+    expect(run.longBytes).toBe("data: more".repeat(100));
+    expect(run.ends).toEqual([1000]);
   });
 });

@@ -81,3 +81,26 @@ describe("stream pipeline, error events", () => {
     }
   });
 });
+
+describe("stream pipeline, an event too long to decode", () => {
+  const long = (size: number) => {
+    const event = Buffer.alloc(size, 0x61);
+    event.write('data: {"x":"');
+    event.write('"}\n\n', size - 4);
+    return event;
+  };
+
+  it("is passed on whole and told to the observer by its length, in both modes", () => {
+    const event = long(5 * 1024 * 1024);
+    const stream = Buffer.concat([Buffer.from("data: 1\n\n"), event, Buffer.from("data: 2\n\n")]);
+    const chunks = Array.from({ length: Math.ceil(stream.length / 65536) }, (_, i) =>
+      stream.subarray(i * 65536, (i + 1) * 65536),
+    );
+    for (const filterUsage of [false, true]) {
+      const run = runPipeline(chunks, filterUsage);
+      expect(run.bytes.equals(stream)).toBe(true);
+      expect(run.events.map((e) => e.data)).toEqual(["1", "2"]);
+      expect(run.longEvents).toEqual([event.length]);
+    }
+  });
+});

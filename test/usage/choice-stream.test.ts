@@ -11,9 +11,13 @@ const content = (text: string, usage: string) =>
 function observe(stream: string) {
   let firstTokens = 0;
   let parsed = 0;
-  const observer = chatExtractor.observeStream(() => firstTokens++);
+  const observer = chatExtractor.observeStream(
+    () => firstTokens++,
+    (text) => text.length,
+  );
   const counting = {
     wants: observer.wants,
+    onLongEvent: observer.onLongEvent,
     onEvent: (event: SseEvent) => {
       parsed++;
       observer.onEvent(event);
