@@ -1,5 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { Endpoint, RequestRecord } from "../metrics/types.js";
+import { detachedPrefix } from "../pricing/model-name.js";
 import type { Json } from "../usage/json.js";
 import type { ResponseInfo } from "./types.js";
 
@@ -16,10 +17,14 @@ export const operationNames: Readonly<Record<Endpoint, string | undefined>> = {
   other: undefined,
 };
 
-/** A span attribute is not a label, yet a model name is the caller's text: it is kept to a sane length. */
+/**
+ * A span attribute is not a label, yet a model name is the caller's text: it is kept to a sane length,
+ * and as a copy, since a span outlives its request in the export queue and a slice would keep the whole
+ * name alive (40 queued spans of 2 MiB names held 82 MB).
+ */
 const maxTextLength = 256;
 const capped = (value: string): string =>
-  value.length > maxTextLength ? value.slice(0, maxTextLength) : value;
+  value.length > maxTextLength ? detachedPrefix(value, maxTextLength) : value;
 
 const numberOf = (value: unknown): number | undefined =>
   typeof value === "number" && Number.isFinite(value) ? value : undefined;
