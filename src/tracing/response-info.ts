@@ -48,6 +48,9 @@ function hasFinishReason(raw: Buffer): boolean {
 }
 
 const namesFinishReason = /"finish_reason"\s*:\s*"/;
+const responseEventType = /^\s*\{\s*"type"\s*:\s*"response\./;
+const isResponseEvent = ({ event, data }: SseEvent): boolean =>
+  event?.startsWith("response.") === true || responseEventType.test(data);
 const isFinalResponseEvent = ({ event, data }: SseEvent): boolean =>
   finalResponseEvents.some((name) => event === name || (event === undefined && data.includes(name)));
 
@@ -62,6 +65,8 @@ export function observeResponseInfo(
 ): StreamObserver {
   if (trace === undefined) return observer;
   let sawFirst = false;
+  // Set by the first event: a Responses API stream names its final event; the others, finish reasons.
+  let responses = false;
   const reasons = new Map<number, string>();
   const readChoices = (chunk: Json) =>
     arrayOf(chunk.choices).forEach((choice, position) => {
@@ -82,13 +87,13 @@ export function observeResponseInfo(
     wants: (raw, usage) =>
       observer.wants(raw, usage) ||
       !sawFirst ||
-      hasFinishReason(raw) ||
-      finalResponseNames.some((name) => raw.includes(name)),
+      (responses ? finalResponseNames.some((name) => raw.includes(name)) : hasFinishReason(raw)),
     onEvent(event: SseEvent) {
       observer.onEvent(event);
       if (event.data === "[DONE]") return;
       const first = !sawFirst;
       sawFirst = true;
+      if (first) responses = isResponseEvent(event);
       const final = isFinalResponseEvent(event);
       if (first || final || namesFinishReason.test(event.data)) read(event.data, final);
     },

@@ -128,4 +128,23 @@ describe("observeResponseInfo", () => {
     expect(trace.info).toEqual({ id: "resp_7", model: "gpt-4o-mini", finishReasons: ["completed"] });
     expect(observer.usage).toMatchObject({ promptTokens: 2, completionTokens: 1 });
   });
+
+  it("knows a response stream without event names by the type in its data", () => {
+    const trace = fakeTrace();
+    const observer = observeResponseInfo(
+      responsesExtractor.observeStream(() => undefined),
+      trace,
+    );
+    const tap = pipeline(observer);
+    const data = (payload: object) => `data: ${JSON.stringify(payload)}\n\n`;
+    const response = { id: "resp_8", object: "response", model: "gpt-4o" };
+    tap.write(
+      Buffer.from(data({ type: "response.created", response: { ...response, status: "in_progress" } })),
+    );
+    tap.write(Buffer.from(data({ type: "response.output_text.delta", delta: "finish_reason" })));
+    const incomplete = { status: "incomplete", incomplete_details: { reason: "max_output_tokens" } };
+    tap.write(Buffer.from(data({ type: "response.incomplete", response: { ...response, ...incomplete } })));
+    tap.end();
+    expect(trace.info).toEqual({ id: "resp_8", model: "gpt-4o", finishReasons: ["max_output_tokens"] });
+  });
 });
