@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../src/config/config.js";
@@ -10,7 +9,7 @@ import { type Simulator, type SimulatorOptions, startSimulator } from "../../src
 import { parseMetrics } from "../helpers/metrics.js";
 import { type DnsStub, startDnsStub } from "./dns-stub.js";
 import { readHaproxyConfig } from "./haproxy-config.js";
-import { requireBinary } from "./tools.js";
+import { freePort, requireBinary } from "./tools.js";
 
 /**
  * `docker compose up --scale proxy=N` without Docker: N proxies on loopback addresses 127.0.0.2...,
@@ -29,15 +28,6 @@ export interface LoadBalancedStack {
   /** HAProxy's log so far, for failure messages. */
   log(): string;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 const silent = createLogger("silent");

@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parse, stringify } from "yaml";
-import { listFiles, repoRoot, requireBinary } from "./tools.js";
+import { freePort, listFiles, repoRoot, requireBinary } from "./tools.js";
 
 /** A real Prometheus on a loopback port, loading the project's own configuration and rule files. */
 export interface RunningPrometheus {
@@ -67,15 +66,6 @@ function testConfig(targets: readonly string[], rulesDir: string): string {
     rule_files: config.rule_files.map((glob) => join(rulesDir, basename(glob))),
     scrape_configs: [{ ...rest, scrape_interval: "1s", static_configs: [{ targets: [...targets] }] }],
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 async function exited(child: ChildProcess, ms: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { accessSync, constants, readdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,4 +34,14 @@ export function requireBinary(name: string, envOverride: string, aptPackage = "p
   throw new Error(
     `${name} not found on PATH (or in $${envOverride}). Install it with: apt-get install -y --no-install-recommends ${aptPackage}`,
   );
+}
+
+/** A loopback port the kernel just handed out, for a child process that must be told its port. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
 }
