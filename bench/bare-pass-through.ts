@@ -7,7 +7,11 @@ import { Agent, type Dispatcher } from "undici";
 // and nothing else: no parsing, no metrics, no logging, no router.
 const upstream = new URL(process.env.UPSTREAM_ORIGIN ?? "http://127.0.0.1:8081");
 const port = Number(process.env.BARE_PORT ?? 0);
-const dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000 });
+// As many upstream connections as the proxy is given (UPSTREAM_CONNECTIONS, 256 by default).
+const dispatcher = new Agent({
+  connections: Number(process.env.BARE_CONNECTIONS ?? 256),
+  keepAliveTimeout: 30_000,
+});
 const hopByHop = new Set(["connection", "keep-alive", "transfer-encoding"]);
 // The body is sent buffered, so its length is set here; the host is the upstream's.
 const setHere = new Set([...hopByHop, "host", "content-length"]);

@@ -1,11 +1,12 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { PacedOptions } from "./paced.js";
 import { repoRoot } from "./processes.js";
 import type { BenchOptions } from "./rounds.js";
 
 export interface RunOptions extends BenchOptions {
   readonly quick: boolean;
-  readonly profile: boolean;
+  readonly paced: PacedOptions;
   readonly metricsModels: number;
   readonly metricsScrapes: number;
   /** Results path without extension; .json and .md are written. */
@@ -25,6 +26,7 @@ function positive(name: string, fallback: number): number {
 /**
  * BENCH_DURATION (s per phase, default 5) and BENCH_ROUNDS (default 3); `--quick` is a short smoke run
  * whose figures are too noisy to publish, so it writes to the temporary directory, not bench/results.
+ * The paced scenario runs once per count, with its own window (10 s, 1 s when quick).
  */
 export function readOptions(argv: readonly string[]): RunOptions {
   const quick = argv.includes("--quick");
@@ -40,7 +42,12 @@ export function readOptions(argv: readonly string[]): RunOptions {
     rounds,
     warmupSeconds: quick ? 0.5 : 1,
     loadConnections: 32,
-    profile: !quick && process.env.BENCH_PROFILE !== "0",
+    // The quick run only shows that the scenario works: few streams, a short window.
+    paced: {
+      counts: quick ? [10, 100] : [10, 100, 1000, 5000],
+      perSecond: 2000,
+      windowSeconds: quick ? 2 : 10,
+    },
     metricsModels: 100,
     metricsScrapes: 50,
     out: quick ? join(tmpdir(), "llm-proxy-bench-quick") : join(repoRoot, "bench/results/latest"),

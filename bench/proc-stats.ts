@@ -55,3 +55,8 @@ export function resetPeak(pids: readonly number[]): boolean {
 export function peakRss(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + statusField(pid, "VmHWM"), 0);
 }
+
+/** Resident set now, in bytes, summed over the processes (VmRSS). */
+export function currentRss(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + statusField(pid, "VmRSS"), 0);
+}

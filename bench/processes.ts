@@ -24,6 +24,8 @@ export interface ProxyOptions {
   readonly workers: string;
   readonly maxModelLabels?: number;
   readonly nodeArgs?: readonly string[];
+  /** More environment for the proxy, e.g. UPSTREAM_CONNECTIONS for thousands of open streams. */
+  readonly env?: Record<string, string>;
 }
 
 function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -75,8 +77,12 @@ export function startSimulatorProcess(): Promise<Child> {
   return started(child, /listening on (http:\/\/[^/\s]+)\/v1/);
 }
 
-export function startBare(upstream: string, nodeArgs: readonly string[] = []): Promise<Child> {
-  const env = { UPSTREAM_ORIGIN: upstream, BARE_PORT: "0" };
+export function startBare(
+  upstream: string,
+  nodeArgs: readonly string[] = [],
+  connections = 256,
+): Promise<Child> {
+  const env = { UPSTREAM_ORIGIN: upstream, BARE_PORT: "0", BARE_CONNECTIONS: String(connections) };
   const child = launch("dist/bench/bare-pass-through.js", env, nodeArgs);
   return started(child, /listening on (http:\/\/\S+)/);
 }
@@ -129,6 +135,7 @@ export async function startProxy(options: ProxyOptions): Promise<Child> {
     WORKERS: options.workers,
     MAX_MODEL_LABELS: String(options.maxModelLabels ?? 50),
     SHUTDOWN_GRACE_SECONDS: "2",
+    ...options.env,
   };
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(repoRoot, "dist/main.js")], {
     cwd: emptyDir,

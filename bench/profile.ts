@@ -1,50 +1,93 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runLoad, type Scenario } from "./load.js";
+import { runLoad, type Scenario, scenarios } from "./load.js";
 import { cpuSeconds } from "./proc-stats.js";
-import { type Child, startBare, startProxy } from "./processes.js";
-import { hotSpots, type ProfileSummary } from "./profile-summary.js";
+import { type Child, repoRoot, startBare, startProxy, startSimulatorProcess } from "./processes.js";
+import { table } from "./report.js";
 
-export type { ProfileSummary };
-
-/** Monotonic µs: the clock V8 stamps its profile with on Linux, so load windows can be cut exactly. */
-const monotonicMicros = (): number => Number(process.hrtime.bigint() / 1000n);
-
-export type ProfiledServer = "proxy" | "bare";
-
-function start(server: ProfiledServer, upstream: string, dir: string): Promise<Child> {
-  const nodeArgs = ["--cpu-prof", "--cpu-prof-dir", dir];
-  if (server === "bare") return startBare(upstream, nodeArgs);
-  return startProxy({ upstream, logLevel: "info", workers: "1", nodeArgs });
+interface CpuProfile {
+  readonly nodes: readonly {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }[];
+  readonly startTime: number;
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
 }
 
-/**
- * A separate server under `node --cpu-prof`, so that profiling never slows the measured rounds; only the
- * samples taken while the load ran are summarised (start-up and shutdown are cut off). The bare
- * pass-through is profiled too, so that the proxy's extra cost per request can be told apart by area.
- * The process's CPU time over the same window comes from /proc: the profiler samples on a wall clock,
- * so on a busy machine its "busy" time includes time spent waiting for a CPU.
- */
-export async function profileServer(
-  server: ProfiledServer,
-  upstream: string,
-  scenario: Scenario,
-  seconds: number,
-  connections: number,
-): Promise<ProfileSummary> {
+/** Monotonic µs: the clock V8 stamps its samples with on Linux, so the load window can be cut exactly. */
+const monotonicMicros = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/** Self time per function (name and location) over the samples within [from, to], idle left out. */
+function selfTimes(
+  profile: CpuProfile,
+  from: number,
+  to: number,
+): { busy: number; byFunction: Map<string, number> } {
+  const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const byFunction = new Map<string, number>();
+  let busy = 0;
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    const frame = frames.get(id);
+    if (at < from || at > to || frame === undefined || frame.functionName === "(idle)") return;
+    const where = frame.url.replace(/^file:\/\//, "").replace(repoRoot, "");
+    const key = `${frame.functionName || "(anonymous)"}\t${where === "" ? "" : `${where}:${frame.lineNumber + 1}`}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + delta);
+    busy += delta;
+  });
+  return { busy, byFunction };
+}
+
+/** One server alone under 32-connection load, under `node --cpu-prof`; the top 15 functions by self time. */
+async function profile(server: "proxy" | "bare", upstream: string, scenario: Scenario, seconds: number) {
   const dir = mkdtempSync(join(tmpdir(), "llm-proxy-prof-"));
-  const child = await start(server, upstream, dir);
-  await runLoad(child.origin, scenario, connections, 1);
+  const nodeArgs = ["--cpu-prof", "--cpu-prof-dir", dir];
+  const child: Child =
+    server === "bare"
+      ? await startBare(upstream, nodeArgs)
+      : await startProxy({ upstream, logLevel: "info", workers: "1", nodeArgs });
+  await runLoad(child.origin, scenario, 32, 1);
   const cpuBefore = cpuSeconds([child.pid]);
   const from = monotonicMicros();
-  const { completed } = await runLoad(child.origin, scenario, connections, seconds);
+  const { completed } = await runLoad(child.origin, scenario, 32, seconds);
   const to = monotonicMicros();
-  const cpuMs = (cpuSeconds([child.pid]) - cpuBefore) * 1000;
+  const cpuUsPerRequest = ((cpuSeconds([child.pid]) - cpuBefore) * 1e6) / Math.max(1, completed);
   await child.stop();
-  const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
-  if (file === undefined) throw new Error(`no .cpuprofile written in ${dir}`);
-  const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
+  const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile")) as string;
+  const { busy, byFunction } = selfTimes(JSON.parse(readFileSync(join(dir, file), "utf8")), from, to);
   rmSync(dir, { recursive: true, force: true });
-  return hotSpots({ server, scenario: scenario.name, requests: completed, cpuMs }, profile, from, to);
+  const rows = [...byFunction]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([key, micros], i) => [String(i + 1), ...key.split("\t"), `${((100 * micros) / busy).toFixed(1)}%`]);
+  return [
+    `### ${server}, ${scenario.name}: ${cpuUsPerRequest.toFixed(0)} µs CPU per request under the profiler`,
+    "",
+    table([["#", "function", "location", "self time"], ...rows]),
+    "",
+  ].join("\n");
+}
+
+// `npm run bench:profile [-- stream-20|non-stream]`, BENCH_DURATION seconds of load (default 5).
+const scenario =
+  scenarios.find((s) => s.name === (process.argv[2] ?? "stream-20")) ?? (scenarios[1] as Scenario);
+const seconds = Number(process.env.BENCH_DURATION ?? 5);
+const simulator = await startSimulatorProcess();
+try {
+  const sections = [
+    `CPU profiles (\`node --cpu-prof\`) from \`npm run bench:profile -- ${scenario.name}\`: the proxy and the bare pass-through, each alone under 32-connection load for ${seconds} s; self time (where the CPU was when sampled), as a share of the non-idle samples in the load window. Profiling slows a process: compare the rows, not these µs with \`npm run bench\`'s.`,
+    "",
+  ];
+  for (const server of ["proxy", "bare"] as const)
+    sections.push(await profile(server, simulator.origin, scenario, seconds));
+  const text = sections.join("\n");
+  mkdirSync(join(repoRoot, "bench/results"), { recursive: true });
+  writeFileSync(join(repoRoot, "bench/results/profile.md"), text);
+  process.stdout.write(`${text}\n`);
+} finally {
+  await simulator.stop();
 }

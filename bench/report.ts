@@ -2,7 +2,8 @@ import type { Check, Figures } from "./checks.js";
 import type { Comparison } from "./comparisons.js";
 import type { Machine } from "./machine.js";
 import type { MetricsTiming } from "./metrics-timing.js";
-import type { ProfileSummary } from "./profile-summary.js";
+import type { PacedOptions, PacedSample } from "./paced.js";
+import { addedGapMs, growth } from "./paced-checks.js";
 import type { Samples } from "./rounds.js";
 import type { TargetFigures } from "./summary.js";
 import type { TargetName } from "./targets.js";
@@ -11,13 +12,19 @@ export interface Report {
   readonly command: string;
   readonly date: string;
   readonly machine: Machine;
-  readonly options: { seconds: number; rounds: number; connections: number; autoWorkers: number };
+  readonly options: {
+    seconds: number;
+    rounds: number;
+    connections: number;
+    autoWorkers: number;
+    paced: PacedOptions;
+  };
   readonly method: readonly string[];
   readonly figures: Figures;
   readonly metricsEndpoint: { single: MetricsTiming; cluster: MetricsTiming };
   readonly checks: readonly Check[];
   readonly comparisons: readonly Comparison[];
-  readonly profiles: readonly ProfileSummary[];
+  readonly paced: readonly PacedSample[];
   /** Every phase of every round, for anyone who wants other statistics than the medians. */
   readonly samples: Samples;
 }
@@ -64,6 +71,44 @@ function scenarioTable(report: Report, scenario: keyof Figures): string {
   return table([[scenario, ...columns.map(([, title]) => title)], ...rows]);
 }
 
+function pacedTable(report: Report): string {
+  const { paced, options } = report;
+  const rows = paced.map((s) => [
+    String(s.streams),
+    s.target === "proxy" ? "proxy" : "bare pass-through",
+    s.rssPerStreamKiB.toFixed(1),
+    s.cpuUsPerChunk.toFixed(1),
+    s.upstreamGapP99Ms.toFixed(1),
+    s.clientGapP99Ms.toFixed(1),
+    `+${addedGapMs(s).toFixed(1)}`,
+    String(s.chunks),
+  ]);
+  const growthLine = (target: "proxy" | "bare") => growth(paced, target)?.toFixed(2) ?? "–";
+  return [
+    `Paced streams: ${options.paced.counts.join(", ")} streams open at once, ${options.paced.perSecond} content chunks/s across all of them, a ${options.paced.windowSeconds} s window each (fresh processes per count):`,
+    "",
+    table([
+      [
+        "streams",
+        "target",
+        "RSS per open stream (KiB)",
+        "CPU per chunk (µs)",
+        "upstream gap p99 (ms)",
+        "client gap p99 (ms)",
+        "added (ms)",
+        "chunks",
+      ],
+      ...rows,
+    ]),
+    ...(growth(paced, "proxy") === undefined
+      ? []
+      : [
+          "",
+          `CPU per chunk at ${Math.max(...options.paced.counts)} streams ÷ at 100: proxy ${growthLine("proxy")}×, bare ${growthLine("bare")}×.`,
+        ]),
+  ].join("\n");
+}
+
 function checksTable(checks: readonly Check[]): string {
   return table([
     ["target", "limit", "measured", "met"],
@@ -96,6 +141,8 @@ export function markdown(report: Report): string {
     "",
     metricsLine("1 worker", report.metricsEndpoint.single),
     metricsLine(`WORKERS=auto (${options.autoWorkers}), aggregated over IPC`, report.metricsEndpoint.cluster),
+    "",
+    pacedTable(report),
     "",
     checksTable(report.checks),
     "",

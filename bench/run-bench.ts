@@ -3,14 +3,12 @@ import { cpus } from "node:os";
 import { dirname } from "node:path";
 import { evaluate, type Figures } from "./checks.js";
 import { compare } from "./comparisons.js";
-import { scenarios } from "./load.js";
 import { describeMachine } from "./machine.js";
 import { methodLines } from "./method.js";
 import { timeMetrics } from "./metrics-timing.js";
 import { type RunOptions, readOptions } from "./options.js";
+import { runPaced } from "./paced.js";
 import { type Child, startProxy, startSimulatorProcess } from "./processes.js";
-import { profileServer } from "./profile.js";
-import { profileMarkdown } from "./profile-report.js";
 import { markdown, type Report } from "./report.js";
 import { runRounds, type Samples, warmUp } from "./rounds.js";
 import { summarise } from "./summary.js";
@@ -46,19 +44,6 @@ async function measureMetrics(upstream: string, options: RunOptions, workers: "1
   }
 }
 
-async function measureProfiles(upstream: string, options: RunOptions) {
-  if (!options.profile) return [];
-  const profiles = [];
-  for (const scenario of scenarios) {
-    for (const server of ["proxy", "bare"] as const) {
-      log(`profiling ${server}, ${scenario.name}`);
-      const seconds = Math.max(options.seconds, 3);
-      profiles.push(await profileServer(server, upstream, scenario, seconds, options.loadConnections));
-    }
-  }
-  return profiles;
-}
-
 async function measure(options: RunOptions): Promise<Report> {
   const machine = describeMachine();
   const simulator = await startSimulatorProcess();
@@ -66,7 +51,7 @@ async function measure(options: RunOptions): Promise<Report> {
     const samples = await measureRounds(simulator, options);
     const single = await measureMetrics(simulator.origin, options, "1");
     const cluster = await measureMetrics(simulator.origin, options, "auto");
-    const profiles = await measureProfiles(simulator.origin, options);
+    const paced = await runPaced(options.paced, log);
     const figures: Figures = {
       "non-stream": summarise(samples, "non-stream"),
       "stream-20": summarise(samples, "stream-20"),
@@ -80,13 +65,14 @@ async function measure(options: RunOptions): Promise<Report> {
         rounds: options.rounds,
         connections: options.loadConnections,
         autoWorkers: cpus().length,
+        paced: options.paced,
       },
       method: methodLines(options, cpus().length, samples.peakResetWorked),
       figures,
       metricsEndpoint: { single, cluster },
-      checks: evaluate(figures, samples.load, single),
+      paced,
+      checks: evaluate(figures, samples.load, single, paced),
       comparisons: compare(samples.load),
-      profiles,
       samples,
     };
   } finally {
@@ -98,9 +84,6 @@ function write(report: Report, options: RunOptions): void {
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(`${options.out}.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(`${options.out}.md`, markdown(report));
-  if (report.profiles.length > 0) {
-    writeFileSync(`${dirname(options.out)}/profile.md`, profileMarkdown(report.profiles, options.command));
-  }
 }
 
 const options = readOptions(process.argv.slice(2));
@@ -108,11 +91,9 @@ log(`${options.rounds} round(s) × ${options.seconds} s per phase${options.quick
 const report = await measure(options);
 write(report, options);
 process.stdout.write(`\n${markdown(report)}\n`);
-if (report.profiles.length > 0)
-  process.stdout.write(`${profileMarkdown(report.profiles, options.command)}\n`);
 log(`wrote ${options.out}.json and ${options.out}.md`);
-const failed = Object.values(report.figures).some((f) =>
-  Object.values(f).some((t) => (t.failedRequests ?? 0) > 0),
-);
+const failed =
+  Object.values(report.figures).some((f) => Object.values(f).some((t) => (t.failedRequests ?? 0) > 0)) ||
+  report.paced.some((s) => s.chunks === 0);
 // Unmet targets are results; failed requests mean the benchmark itself is broken.
 process.exit(failed ? 1 : 0);
