@@ -2,7 +2,9 @@ import { isErrorEvent } from "./error-event.js";
 import { EventFramer, type RawEventTarget } from "./event-framer.js";
 import type { ByteSink, EventObserver } from "./event-observer.js";
 import { EventReader } from "./event-reader.js";
-import { filterEvent } from "./usage-filter.js";
+import { OutputBatch } from "./output-batch.js";
+import { isUsageOnlyChunk, usageNullSpan, withoutSpan } from "./usage-filter.js";
+import { findUsageObject } from "./usage-object.js";
 
 /**
  * Events up to this size are decoded for the observer: decoding and parsing 4 MiB of JSON takes tens of
@@ -28,6 +30,7 @@ export interface PipelineOptions {
 export class StreamPipeline implements RawEventTarget {
   private readonly framer: EventFramer;
   private readonly reader: EventReader;
+  private readonly batch = new OutputBatch();
   private readonly sink: ByteSink;
   private readonly observer: EventObserver;
   private readonly filterUsage: boolean;
@@ -47,15 +50,22 @@ export class StreamPipeline implements RawEventTarget {
     return this.errorEvent;
   }
 
+  /** Takes the chunk over: with the usage filter on, its bytes may be rewritten in place. */
   push(chunk: Buffer): void {
-    if (!this.filterUsage) this.sink.write(chunk);
+    if (!this.filterUsage) {
+      this.sink.write(chunk);
+      this.framer.push(chunk);
+      return;
+    }
     this.framer.push(chunk);
+    this.batch.flushTo(this.sink);
   }
 
   /** The upstream body ended: an event it left unterminated is passed on and observed as it is. */
   end(): void {
     const rest = this.framer.flush();
     if (rest !== undefined) this.event(rest, true);
+    this.batch.flushTo(this.sink);
   }
 
   onRawEvent(raw: Buffer): void {
@@ -64,19 +74,28 @@ export class StreamPipeline implements RawEventTarget {
 
   /** An event too long to hold: passed on unfiltered as it comes, its length told to the observer. */
   onLongEventBytes(bytes: Buffer, last: boolean, length: number): void {
-    if (this.filterUsage && bytes.length > 0) this.sink.write(bytes);
+    if (this.filterUsage) this.batch.write(bytes);
     if (last) this.observer.onLongEvent(length);
   }
 
   private event(raw: Buffer, last: boolean): void {
     if (!this.errorEvent && isErrorEvent(raw)) this.errorEvent = true;
-    const usage = this.filterUsage ? filterEvent(raw, this.sink) : undefined;
-    if (raw.length > maxDecodedEventBytes) {
-      this.observer.onLongEvent(raw.length);
+    if (!this.filterUsage) {
+      this.observe(raw, undefined, last);
       return;
     }
-    if (!this.observer.wants(raw, usage)) return;
-    if (last) this.reader.readLast(raw);
+    // The observer reads the event as the upstream sent it; then the filter rewrites it in place.
+    const span = usageNullSpan(raw);
+    const usage = span < 0 && findUsageObject(raw) >= 0;
+    this.observe(raw, usage, last);
+    if (span >= 0) this.batch.write(withoutSpan(raw, span));
+    else if (!isUsageOnlyChunk(raw, usage)) this.batch.write(raw);
+  }
+
+  private observe(raw: Buffer, usage: boolean | undefined, last: boolean): void {
+    if (raw.length > maxDecodedEventBytes) this.observer.onLongEvent(raw.length);
+    else if (!this.observer.wants(raw, usage)) return;
+    else if (last) this.reader.readLast(raw);
     else this.reader.read(raw);
   }
 }

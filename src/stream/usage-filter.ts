@@ -1,41 +1,46 @@
-import type { ByteSink } from "./event-observer.js";
-import { findUsageObject } from "./usage-object.js";
-
+// Both spellings OpenAI uses are 13 bytes: after other members (fixtures 10-12, 17, 19, 51), or first
+// of the members that follow (13, 14, 16, with "obfuscation" after it).
 const usageNullAfter = Buffer.from(',"usage":null');
 const usageNullBefore = Buffer.from('"usage":null,');
+const spanLength = usageNullAfter.length;
 const emptyChoices = Buffer.from('"choices":[]');
+const closeBrace = 0x7d;
 
-/** Above this, the two halves of an event are written apart rather than copied into one buffer. */
-const copyLimit = 64 * 1024;
-
-function writeWithout(raw: Buffer, at: number, length: number, sink: ByteSink): void {
-  if (raw.length > copyLimit) {
-    sink.write(raw.subarray(0, at));
-    sink.write(raw.subarray(at + length));
-    return;
-  }
-  sink.write(Buffer.concat([raw.subarray(0, at), raw.subarray(at + length)], raw.length - length));
+/** Whether `span` sits at `at`, compared byte by byte: for 13 bytes, cheaper than a native call. */
+function spanAt(raw: Buffer, at: number, span: Buffer): boolean {
+  if (at < 0) return false;
+  for (let i = 0; i < spanLength; i++) if (raw[at + i] !== span[i]) return false;
+  return true;
 }
 
 /**
- * Writes an event as the client would have had it without the proxy's own
- * `stream_options.include_usage`: without the `"usage":null` member OpenAI then adds to every chunk, and
- * not at all when it is the final usage-only chunk, whose `choices` is empty (fixtures 10-13 and 51).
- * Returns whether the event holds a usage object, so the observer need not search it again.
+ * Where the `"usage":null` member that the proxy's own `stream_options.include_usage` adds to every
+ * chunk starts in an event, or -1. Most events end with it (`,"usage":null}` and a blank line), which
+ * a look at a fixed place settles without a search.
  */
-export function filterEvent(raw: Buffer, sink: ByteSink): boolean {
-  // Most events are content chunks: one native search finds their member and settles them.
+export function usageNullSpan(raw: Buffer): number {
+  let end = raw.length;
+  while (end > 0 && (raw[end - 1] === 0x0a || raw[end - 1] === 0x0d)) end--;
+  if (raw[end - 1] === closeBrace && spanAt(raw, end - 1 - spanLength, usageNullAfter)) {
+    return end - 1 - spanLength;
+  }
   const after = raw.indexOf(usageNullAfter);
-  if (after >= 0) {
-    writeWithout(raw, after, usageNullAfter.length, sink);
-    return false;
-  }
-  const before = raw.indexOf(usageNullBefore);
-  if (before >= 0) {
-    writeWithout(raw, before, usageNullBefore.length, sink);
-    return false;
-  }
-  const usage = findUsageObject(raw) >= 0;
-  if (!usage || !raw.includes(emptyChoices)) sink.write(raw);
-  return usage;
+  return after >= 0 ? after : raw.indexOf(usageNullBefore);
 }
+
+/**
+ * The event without the span at `at`, rewritten where it lies: the bytes after the span move left over
+ * it, and the event is the shorter slice. The upstream's chunk is the proxy's own by now (undici hands
+ * each chunk on once and keeps no reference), and observers have read the event before this runs.
+ * Copying the two halves into a new buffer cost about 0.35 µs per event (bench/README.md).
+ */
+export function withoutSpan(raw: Buffer, at: number): Buffer {
+  raw.copyWithin(at, at + spanLength);
+  return raw.subarray(0, raw.length - spanLength);
+}
+
+/**
+ * Whether an event is the final usage-only chunk that `include_usage` adds: its `choices` is empty and
+ * it holds a usage object (fixtures 10-13 and 51). The client that did not ask for it never gets it.
+ */
+export const isUsageOnlyChunk = (raw: Buffer, usage: boolean): boolean => usage && raw.includes(emptyChoices);

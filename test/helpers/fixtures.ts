@@ -89,8 +89,8 @@ export function observeChunks(
   return { usage: observer.usage, firstTokens, output: observer.completionText() };
 }
 
-const asBuffer = (chunk: Uint8Array): Buffer =>
-  Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+/** A copy: the pipeline may rewrite a chunk it was handed, and callers reuse theirs. */
+const asBuffer = (chunk: Uint8Array): Buffer => Buffer.from(chunk);
 
 /** Splits bytes into chunks of 1 to `maxSize` bytes, reproducibly for a seed (mulberry32). */
 export function randomChunks(bytes: Buffer, seed: number, maxSize = 64): Buffer[] {

@@ -31,7 +31,8 @@ export function runPipeline(
     observer,
     filterUsage,
   });
-  for (const chunk of chunks) pipeline.push(chunk);
+  // The pipeline may rewrite a chunk it was handed; the callers' buffers stay as they were.
+  for (const chunk of chunks) pipeline.push(Buffer.from(chunk));
   pipeline.end();
   return { bytes: Buffer.concat(written), events, longEvents, sawErrorEvent: pipeline.sawErrorEvent };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findEventEnd } from "../../src/stream/event-boundary.js";
-import { filterEvent } from "../../src/stream/usage-filter.js";
+import { usageNullSpan } from "../../src/stream/usage-filter.js";
 import { sseBytes } from "../helpers/fixtures.js";
 import { stripAll } from "../helpers/stream-helpers.js";
 
@@ -65,17 +65,22 @@ describe("usage filter on the recorded OpenAI streams", () => {
   });
 
   it("rewrites an event whose usage field stands before other fields", () => {
-    const written: Buffer[] = [];
     const event = Buffer.from('data: {"usage":null,"id":"x","choices":[]}\n\n');
-    expect(filterEvent(event, { write: (bytes) => written.push(bytes) })).toBe(false);
-    expect(Buffer.concat(written).toString()).toBe('data: {"id":"x","choices":[]}\n\n');
+    expect(stripAll([event]).toString()).toBe('data: {"id":"x","choices":[]}\n\n');
   });
 
-  it("drops the usage-only chunk and says it holds a usage object", () => {
-    const written: Buffer[] = [];
+  it("finds the usage field at the end without a search, in LF and CRLF framing, and elsewhere by one", () => {
+    const end = 'data: {"id":"x","choices":[{"delta":{}}],"usage":null}';
+    expect(usageNullSpan(Buffer.from(`${end}\n\n`))).toBe(end.length - 14);
+    expect(usageNullSpan(Buffer.from(`${end}\r\n\r\n`))).toBe(end.length - 14);
+    expect(usageNullSpan(Buffer.from('data: {"id":"x","usage":null,"obfuscation":"ab"}\n\n'))).toBe(15);
+    expect(usageNullSpan(Buffer.from('data: {"usage":null,"id":"x"}\n\n'))).toBe(7);
+    expect(usageNullSpan(Buffer.from('data: {"id":"x","usage": null}\n\n'))).toBe(-1);
+  });
+
+  it("drops the usage-only chunk, whatever the spacing of its usage object", () => {
     const event = Buffer.from('data: {"id":"x","choices":[],"usage": {"prompt_tokens":1}}\n\n');
-    expect(filterEvent(event, { write: (bytes) => written.push(bytes) })).toBe(true);
-    expect(written).toHaveLength(0);
+    expect(stripAll([Buffer.from("data: 1\n\n"), event]).toString()).toBe("data: 1\n\n");
   });
 
   it("rewrites a final event that has no blank line after it", () => {
