@@ -3,7 +3,7 @@ import { StreamPipeline } from "../stream/stream-pipeline.js";
 import { observeResponseInfo, responseInfoOf } from "../tracing/response-info.js";
 import type { RequestTrace } from "../tracing/types.js";
 import { createBodyCollector } from "../usage/body-collector.js";
-import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
+import type { StreamObserver, UsageEstimator, UsageExtractor } from "../usage/types.js";
 import type { ClientWriter } from "./client-writer.js";
 import type { BodyConsumer } from "./relay.js";
 import type { ParsedRequest } from "./request-body.js";
@@ -30,30 +30,55 @@ export interface MeteringContext {
 
 /** A stream goes through the stream pipeline; the endpoint's observer reads it. */
 export function createStreamBody(
-  { extractor, meter, trace, parsed, estimator }: MeteringContext,
+  context: MeteringContext,
   writer: ClientWriter,
   filterUsage: boolean,
 ): MeteredBody {
-  const observer = observeResponseInfo(
-    extractor.observeStream(() => meter.firstToken(), estimator?.textCounter(parsed.model)),
-    trace,
-  );
-  const pipeline = new StreamPipeline({ sink: writer, observer, filterUsage });
-  return {
-    push: (chunk) => pipeline.push(chunk),
-    end: () => pipeline.end(),
-    get errorEvent() {
-      return pipeline.sawErrorEvent;
-    },
-    settle(complete) {
-      const { usage, model: answeredBy } = observer;
-      if (usage !== undefined) return meter.usage(usage, { answeredBy });
-      const output = complete ? observer.completionText() : undefined;
-      if (output !== undefined && estimator !== undefined) {
-        meter.usage(estimator.estimate(parsed.model, parsed.json, output), { estimated: true, answeredBy });
-      }
-    },
-  };
+  return new StreamBody(context, writer, filterUsage);
+}
+
+/** A class: an object literal with a getter took about 0.55 µs to create, once per request. */
+class StreamBody implements MeteredBody {
+  private readonly observer: StreamObserver;
+  private readonly pipeline: StreamPipeline;
+
+  constructor(
+    private readonly context: MeteringContext,
+    writer: ClientWriter,
+    filterUsage: boolean,
+  ) {
+    const { extractor, meter, trace, parsed, estimator } = context;
+    this.observer = observeResponseInfo(
+      extractor.observeStream(() => meter.firstToken(), estimator?.textCounter(parsed.model)),
+      trace,
+    );
+    this.pipeline = new StreamPipeline({ sink: writer, observer: this.observer, filterUsage });
+  }
+
+  get errorEvent(): boolean {
+    return this.pipeline.sawErrorEvent;
+  }
+
+  push(chunk: Buffer): void {
+    this.pipeline.push(chunk);
+  }
+
+  end(): void {
+    this.pipeline.end();
+  }
+
+  settle(complete: boolean): void {
+    const { meter, parsed, estimator } = this.context;
+    const { usage, model: answeredBy } = this.observer;
+    if (usage !== undefined) {
+      meter.usage(usage, { answeredBy });
+      return;
+    }
+    const output = complete ? this.observer.completionText() : undefined;
+    if (output !== undefined && estimator !== undefined) {
+      meter.usage(estimator.estimate(parsed.model, parsed.json, output), { estimated: true, answeredBy });
+    }
+  }
 }
 
 /** A non-streamed body goes to the client chunk by chunk and is read for its usage at the end. */

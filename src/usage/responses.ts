@@ -3,7 +3,7 @@ import { modelField } from "./answered-model.js";
 import type { GeneratedOutput, ToolCallText } from "./generated-output.js";
 import { arrayOf, isObject, parseJsonObject, stringOf } from "./json.js";
 import { readAnyUsage, usageOfBody } from "./read-usage.js";
-import type { Usage, UsageExtractor } from "./types.js";
+import type { StreamObserver, Usage, UsageExtractor } from "./types.js";
 
 // The events that close a response and carry its usage:
 // https://platform.openai.com/docs/api-reference/responses-streaming/response/completed
@@ -38,43 +38,47 @@ const eventType = ({ event, data }: SseEvent): string => event ?? typeField.exec
 
 const isContentDelta = (type: string): boolean => type.endsWith(".delta") && type.startsWith("response.");
 
+/** A stream of the Responses API: the first content delta, and the final event's usage and output. */
+class ResponsesStreamObserver implements StreamObserver {
+  usage: Usage | undefined;
+  model: string | undefined;
+  private output: GeneratedOutput | undefined;
+  private sawContent = false;
+
+  constructor(private readonly onFirstToken: () => void) {}
+
+  completionText(): GeneratedOutput | undefined {
+    return this.usage === undefined ? this.output : undefined;
+  }
+
+  wants(raw: Buffer, hasUsage: boolean | undefined): boolean {
+    return !this.sawContent || hasUsage === true || finalEventNames.some((name) => raw.includes(name));
+  }
+
+  onEvent(sse: SseEvent): void {
+    const type = eventType(sse);
+    if (!this.sawContent && isContentDelta(type)) this.contentSeen();
+    if (!finalEvents.has(type)) return;
+    const response = parseJsonObject(sse.data)?.response;
+    this.usage = (isObject(response) ? readAnyUsage(response.usage) : undefined) ?? this.usage;
+    this.model = (isObject(response) ? modelField(response.model) : undefined) ?? this.model;
+    this.output = responseOutput(response);
+  }
+
+  onLongEvent(): void {
+    // Not decoded: a delta that long is content; a final event that long leaves the usage unknown.
+    if (!this.sawContent) this.contentSeen();
+  }
+
+  private contentSeen(): void {
+    this.sawContent = true;
+    this.onFirstToken();
+  }
+}
+
 /** The Responses API: https://platform.openai.com/docs/api-reference/responses */
 export const responsesExtractor: UsageExtractor = {
   fromBody: usageOfBody,
   textOfBody: responseOutput,
-  observeStream(onFirstToken) {
-    let usage: Usage | undefined;
-    let model: string | undefined;
-    let output: GeneratedOutput | undefined;
-    let sawContent = false;
-    return {
-      get usage() {
-        return usage;
-      },
-      get model() {
-        return model;
-      },
-      completionText: () => (usage === undefined ? output : undefined),
-      wants: (raw, hasUsage) =>
-        !sawContent || hasUsage === true || finalEventNames.some((name) => raw.includes(name)),
-      onEvent(sse: SseEvent) {
-        const type = eventType(sse);
-        if (!sawContent && isContentDelta(type)) {
-          sawContent = true;
-          onFirstToken();
-        }
-        if (!finalEvents.has(type)) return;
-        const response = parseJsonObject(sse.data)?.response;
-        usage = (isObject(response) ? readAnyUsage(response.usage) : undefined) ?? usage;
-        model = (isObject(response) ? modelField(response.model) : undefined) ?? model;
-        output = responseOutput(response);
-      },
-      onLongEvent() {
-        // Not decoded: a delta that long is content; a final event that long leaves the usage unknown.
-        if (sawContent) return;
-        sawContent = true;
-        onFirstToken();
-      },
-    };
-  },
+  observeStream: (onFirstToken) => new ResponsesStreamObserver(onFirstToken),
 };

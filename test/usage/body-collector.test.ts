@@ -4,10 +4,12 @@ import { loadTranscript, randomChunks } from "../helpers/fixtures.js";
 
 const mib = 1024 * 1024;
 
+/** What a collected body reads as: its (possibly lazily parsed) JSON, usage and answering model. */
 function collect(chunks: readonly Buffer[]) {
   const collector = createBodyCollector();
   for (const chunk of chunks) collector.push(chunk);
-  return collector.finish();
+  const { json, usage, model } = collector.finish();
+  return { json, usage, model };
 }
 
 /** An embeddings answer of `count` vectors, OpenAI's layout: the usage after the large array. */

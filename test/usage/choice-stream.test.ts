@@ -16,8 +16,8 @@ function observe(stream: string) {
     (text) => text.length,
   );
   const counting = {
-    wants: observer.wants,
-    onLongEvent: observer.onLongEvent,
+    wants: (raw: Buffer, usage: boolean | undefined) => observer.wants(raw, usage),
+    onLongEvent: (length: number) => observer.onLongEvent(length),
     onEvent: (event: SseEvent) => {
       parsed++;
       observer.onEvent(event);
