@@ -57,9 +57,12 @@ describe("the repository stands on its own", () => {
   });
 
   it("names no path outside the repository in any source, test, bench, config or CI file", () => {
-    const offenders = files.flatMap((file) =>
-      pathsLeavingRoot(file, readFileSync(file, "utf8")).map((path) => `${relative(root, file)}: ${path}`),
-    );
+    // This file spells escapes on purpose, in the cases that prove the check.
+    const offenders = files
+      .filter((file) => file !== join(root, "test/repository/self-contained.test.ts"))
+      .flatMap((file) =>
+        pathsLeavingRoot(file, readFileSync(file, "utf8")).map((path) => `${relative(root, file)}: ${path}`),
+      );
     expect(offenders).toEqual([]);
   });
 
