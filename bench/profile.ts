@@ -19,14 +19,19 @@ interface CpuProfile {
 /** Monotonic µs: the clock V8 stamps its samples with on Linux, so the load window can be cut exactly. */
 const monotonicMicros = (): number => Number(process.hrtime.bigint() / 1000n);
 
-/** Self time per function (name and location) over the samples within [from, to], idle left out. */
-function selfTimes(
-  profile: CpuProfile,
-  from: number,
-  to: number,
-): { busy: number; byFunction: Map<string, number> } {
+/** Where code lives: V8's own states, native bindings, node internals, a package, or a folder of src/. */
+function areaOf(where: string, functionName: string): string {
+  if (where === "") return functionName.startsWith("(") ? functionName : "native (bindings, syscalls)";
+  if (where.startsWith("node:")) return "node internals";
+  const own = /^dist\/([^/]+)\//.exec(where);
+  return /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? (own === null ? where : `src/${own[1]}`);
+}
+
+/** Self time per function (name and location) and per area over the samples in [from, to], idle left out. */
+function selfTimes(profile: CpuProfile, from: number, to: number) {
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const byFunction = new Map<string, number>();
+  const byArea = new Map<string, number>();
   let busy = 0;
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
@@ -37,9 +42,11 @@ function selfTimes(
     const where = frame.url.replace(/^file:\/\//, "").replace(repoRoot, "");
     const key = `${frame.functionName || "(anonymous)"}\t${where === "" ? "" : `${where}:${frame.lineNumber + 1}`}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + delta);
+    const area = areaOf(where, frame.functionName);
+    byArea.set(area, (byArea.get(area) ?? 0) + delta);
     busy += delta;
   });
-  return { busy, byFunction };
+  return { busy, byFunction, byArea };
 }
 
 /** One server alone under 32-connection load, under `node --cpu-prof`; the top 15 functions by self time. */
@@ -58,16 +65,27 @@ async function profile(server: "proxy" | "bare", upstream: string, scenario: Sce
   const cpuUsPerRequest = ((cpuSeconds([child.pid]) - cpuBefore) * 1e6) / Math.max(1, completed);
   await child.stop();
   const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile")) as string;
-  const { busy, byFunction } = selfTimes(JSON.parse(readFileSync(join(dir, file), "utf8")), from, to);
+  const { busy, byFunction, byArea } = selfTimes(JSON.parse(readFileSync(join(dir, file), "utf8")), from, to);
   rmSync(dir, { recursive: true, force: true });
   const rows = [...byFunction]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 15)
     .map(([key, micros], i) => [String(i + 1), ...key.split("\t"), `${((100 * micros) / busy).toFixed(1)}%`]);
+  // An area's µs per request: its share of the samples times the CPU time measured over the window.
+  const areas = [...byArea]
+    .sort((a, b) => b[1] - a[1])
+    .filter(([, micros]) => micros / busy >= 0.01)
+    .map(([area, micros]) => [
+      area,
+      `${((100 * micros) / busy).toFixed(1)}%`,
+      ((micros / busy) * cpuUsPerRequest).toFixed(1),
+    ]);
   return [
     `### ${server}, ${scenario.name}: ${cpuUsPerRequest.toFixed(0)} µs CPU per request under the profiler`,
     "",
     table([["#", "function", "location", "self time"], ...rows]),
+    "",
+    table([["area", "self time", "µs per request"], ...areas]),
     "",
   ].join("\n");
 }
