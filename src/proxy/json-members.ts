@@ -1,3 +1,5 @@
+import { isJsonSpace, skipJsonSpace } from "../stream/json-bytes.js";
+
 /** Where one member of a JSON object sits in the bytes: from its key's quote to the end of its value. */
 export interface MemberSpan {
   readonly key: string;
@@ -8,8 +10,6 @@ export interface MemberSpan {
 
 const quote = 0x22;
 const backslash = 0x5c;
-const isSpace = (byte: number | undefined) =>
-  byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 const isOpen = (byte: number | undefined) => byte === 0x7b || byte === 0x5b;
 const isClose = (byte: number | undefined) => byte === 0x7d || byte === 0x5d;
 
@@ -22,26 +22,20 @@ const isClose = (byte: number | undefined) => byte === 0x7d || byte === 0x5d;
  */
 export function objectMembers(bytes: Buffer, open: number): MemberSpan[] {
   const members: MemberSpan[] = [];
-  let at = skipSpace(bytes, open + 1);
+  let at = skipJsonSpace(bytes, open + 1);
   while (bytes[at] === quote) {
     const keyEnd = stringEnd(bytes, at);
-    const valueStart = skipSpace(bytes, skipSpace(bytes, keyEnd) + 1);
+    const valueStart = skipJsonSpace(bytes, skipJsonSpace(bytes, keyEnd) + 1);
     const valueEnd = valueEndAt(bytes, valueStart);
     members.push({ key: keyOf(bytes, at, keyEnd), start: at, valueStart, valueEnd });
-    at = skipSpace(bytes, valueEnd);
-    if (bytes[at] === 0x2c) at = skipSpace(bytes, at + 1);
+    at = skipJsonSpace(bytes, valueEnd);
+    if (bytes[at] === 0x2c) at = skipJsonSpace(bytes, at + 1);
   }
   return members;
 }
 
 /** The index of the top-level value's first byte (after leading whitespace). */
-export const valueStartOf = (bytes: Buffer): number => skipSpace(bytes, 0);
-
-function skipSpace(bytes: Buffer, at: number): number {
-  let i = at;
-  while (isSpace(bytes[i])) i++;
-  return i;
-}
+export const valueStartOf = (bytes: Buffer): number => skipJsonSpace(bytes, 0);
 
 /** The index just past the closing quote of the string that opens at `open`. */
 function stringEnd(bytes: Buffer, open: number): number {
@@ -61,7 +55,7 @@ function valueEndAt(bytes: Buffer, start: number): number {
   if (first === quote) return stringEnd(bytes, start);
   if (!isOpen(first)) {
     let i = start;
-    while (i < bytes.length && bytes[i] !== 0x2c && !isClose(bytes[i]) && !isSpace(bytes[i])) i++;
+    while (i < bytes.length && bytes[i] !== 0x2c && !isClose(bytes[i]) && !isJsonSpace(bytes[i])) i++;
     return i;
   }
   let depth = 0;

@@ -1,19 +1,12 @@
+import { valueAfterKey } from "./json-bytes.js";
+
 const usageKey = Buffer.from('"usage"');
 const openBrace = 0x7b;
-const colon = 0x3a;
-
-/** JSON's insignificant whitespace: https://www.rfc-editor.org/rfc/rfc8259#section-2 */
-const isSpace = (byte: number | undefined): boolean =>
-  byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
 /** Index of the `{` of the value after the `"usage"` key at `key`, or -1 when the value is no object. */
 function objectAfterKey(bytes: Buffer, key: number): number {
-  let at = key + usageKey.length;
-  while (isSpace(bytes[at])) at++;
-  if (bytes[at] !== colon) return -1;
-  at++;
-  while (isSpace(bytes[at])) at++;
-  return bytes[at] === openBrace ? at : -1;
+  const at = valueAfterKey(bytes, key + usageKey.length);
+  return at >= 0 && bytes[at] === openBrace ? at : -1;
 }
 
 /**

@@ -1,22 +1,16 @@
+import { valueAfterKey } from "../stream/json-bytes.js";
+
 const modelKey = Buffer.from('"model"');
 const quote = 0x22;
 const backslash = 0x5c;
-const colon = 0x3a;
 // The key's value, a JSON string; model names are short, so a longer one is not read.
 const maxNameLength = 256;
 const modelValue = /^\s*:\s*("(?:[^"\\]|\\.){1,256}")/;
 
-const isSpace = (byte: number | undefined): boolean =>
-  byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-
 /** Where the string value after `"model"` at `at` opens (its quote), or -1 when it is not a string. */
 function valueStart(bytes: Buffer, at: number): number {
-  let i = at + modelKey.length;
-  while (isSpace(bytes[i])) i++;
-  if (bytes[i] !== colon) return -1;
-  i++;
-  while (isSpace(bytes[i])) i++;
-  return bytes[i] === quote ? i : -1;
+  const i = valueAfterKey(bytes, at + modelKey.length);
+  return i >= 0 && bytes[i] === quote ? i : -1;
 }
 
 /** A name with escapes in it is decoded by JSON.parse; the usual plain one is a byte slice. */
