@@ -11,6 +11,8 @@ export interface HttpKind {
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body: string | undefined;
+  /** The upstream ends this stream with an error event: counted as a `stream_error` once read to the end. */
+  readonly streamError?: true;
 }
 
 /** Bytes written as they are on a fresh connection, for what no HTTP client would send. */
@@ -41,6 +43,16 @@ const withMetadata = (body: object) => JSON.stringify(body).replace(/}$/, `,"met
 const deepChat = withMetadata({ model: "gpt-4o-mini", messages, stream: true, stream_options: null });
 const deepAsk = withMetadata({ messages });
 const usageFault = (value: string) => ({ "x-simulator-fault": `usage:${value}` });
+const fault = (value: string) => ({ "x-simulator-fault": value });
+const chatStream = JSON.stringify({ model: "gpt-4o-mini", messages, stream: true });
+const chatJson = JSON.stringify({ model: "gpt-4o-mini", messages });
+const responsesStream = JSON.stringify({ model: "gpt-4o-mini", input: "Soak", stream: true });
+/** Either side of the 4 MiB up to which the proxy decodes an event (src/stream/stream-pipeline.ts). */
+const hugeEventBytes = (n: number) => (n % 2 === 0 ? 3 : 5) * 1024 * 1024;
+const streamError = (path: string, body: string): HttpKind => ({
+  ...post(path, body, fault("error_event")),
+  streamError: true,
+});
 const hugeModelBytes = 512 * 1024;
 const traversals = [
   "/v1/..%2fadmin",
@@ -81,6 +93,12 @@ export const hostileKinds: readonly (readonly [number, KindMaker])[] = [
   [1, () => ({ raw: "GET /v1/models HTTP/1.1\r\nconnection: close\r\n\r\n" })],
   [1, () => ({ raw: "OPTIONS * HTTP/1.1\r\nhost: soak\r\nconnection: close\r\n\r\n" })],
   [1, () => ({ raw: "SOAK /\r\n\r\n", unparsable: true })],
+  // Stream-side: one event of 3 or 5 MiB, gzip though the proxy asked for identity, an error event.
+  [1, (n) => post("/v1/chat/completions", chatStream, fault(`huge_event:${hugeEventBytes(n)}`))],
+  [2, () => post("/v1/chat/completions", chatStream, fault("gzip"))],
+  [1, () => post("/v1/chat/completions", chatJson, fault("gzip"))],
+  [2, () => streamError("/v1/chat/completions", chatStream)],
+  [1, () => streamError("/v1/responses", responsesStream)],
 ];
 
 /** Sends raw bytes and returns the status of the one response (or "error" when there was none). */

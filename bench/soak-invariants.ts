@@ -19,6 +19,8 @@ export interface SoakReport {
   readonly refusedConnections: number;
   /** What the client saw: a status, "aborted" (it gave up) or "error" (the connection failed). */
   readonly seen: Record<string, number>;
+  /** Requests whose upstream stream ends with an error event: read to the end, or aborted by the client. */
+  readonly streamErrorRequests: { completed: number; aborted: number };
   /** llm_requests_total summed by code, and llm_errors_total by type. */
   readonly counted: Record<string, number>;
   readonly errors: Record<string, number>;
@@ -43,6 +45,8 @@ const expectedErrors: Record<string, readonly string[]> = {
   upstream_4xx: ["404"],
 };
 const normalErrors = ["rate_limit"];
+/** Counted under a 200, so checked against the error-event requests rather than a status. */
+const streamError = "stream_error";
 
 const sumOf = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 
@@ -92,12 +96,24 @@ export function checkInvariants(r: Omit<SoakReport, "failures">): string[] {
   return failures;
 }
 
-/** Only the errors the mix causes, each exactly as many as the statuses it is counted under. */
+/**
+ * Only the errors the mix causes, each exactly as many as the statuses it is counted under; a stream
+ * error once per error-event stream the client read to the end, or aborted after the proxy had finished.
+ */
 function checkErrors(r: Omit<SoakReport, "failures">, fail: (ok: boolean, text: string) => unknown): void {
-  const allowed = r.options.hostile ? Object.keys(expectedErrors) : normalErrors;
+  const byStatus = r.options.hostile ? Object.keys(expectedErrors) : normalErrors;
+  const allowed = r.options.hostile ? [...byStatus, streamError] : byStatus;
   const unexpected = Object.keys(r.errors).filter((type) => !allowed.includes(type));
   fail(unexpected.length === 0, `unexpected llm_errors_total types: ${unexpected.join(", ")}`);
-  for (const type of allowed) {
+  if (r.options.hostile) {
+    const { completed, aborted } = r.streamErrorRequests;
+    const counted = r.errors[streamError] ?? 0;
+    fail(
+      counted >= completed && counted <= completed + aborted,
+      `${counted} stream_error counted for ${completed} error-event streams read to the end (${aborted} aborted)`,
+    );
+  }
+  for (const type of byStatus) {
     const statuses = expectedErrors[type] ?? [];
     const counted = statuses.reduce((sum, status) => sum + (r.counted[status] ?? 0), 0);
     fail(

@@ -71,8 +71,9 @@ async function one(origin: string, client: Agent, kind: Kind, abortAt: number | 
   if ("raw" in kind) return rawExchange(origin, kind.raw);
   const controller = new AbortController();
   const timer = abortAt === undefined ? undefined : setTimeout(() => controller.abort(), abortAt);
+  const { method, path, headers, body } = kind;
   try {
-    const res = await client.request({ ...kind, origin, signal: controller.signal });
+    const res = await client.request({ method, path, headers, body, origin, signal: controller.signal });
     await res.body.arrayBuffer();
     return String(res.statusCode);
   } catch {
@@ -109,22 +110,26 @@ async function drive(origin: string, client: Agent, options: SoakOptions) {
   let next = 0;
   let warm = { heap: 0, rss: 0 };
   let unparsable = 0;
+  const streamErrors = { completed: 0, aborted: 0 };
   const started = performance.now();
   const stopProbe = startUsageProbe();
   const worker = async () => {
     while (next < options.requests) {
       const n = next++;
-      if (n === warmup) warm = memory();
+      if (n === warmup) warm = await memory();
       const kind = pick(random, n);
       if ("unparsable" in kind) unparsable += 1;
       const abortAt = random() < options.abortRatio ? random() * 40 : undefined;
       const outcome = await one(origin, client, kind, abortAt);
       seen[outcome] = (seen[outcome] ?? 0) + 1;
+      if ("streamError" in kind && outcome === "200") streamErrors.completed += 1;
+      if ("streamError" in kind && outcome === "aborted") streamErrors.aborted += 1;
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const usage = stopProbe();
-  return { seen, warm, usage, unparsable, seconds: Math.round((performance.now() - started) / 100) / 10 };
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  return { seen, warm, usage, unparsable, streamErrors, seconds };
 }
 
 /** Waits for the aborted requests to wind down, then reads the metrics, sockets and memory. */
@@ -142,7 +147,7 @@ async function observe({ simulator, proxy }: Targets, client: Agent, concurrency
     errors: sum(text, "llm_errors_total", "type"),
     poisonedCounters: poisoned(text),
     inFlight: await inFlight(),
-    end: memory(),
+    end: await memory(),
     sockets: {
       upstreamOpen: simulator.stats.openSockets,
       proxyConnections,
@@ -154,7 +159,11 @@ async function observe({ simulator, proxy }: Targets, client: Agent, concurrency
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const targets = await startTargets();
   const client = new Agent({ connections: options.concurrency });
-  const { seen, warm, usage, unparsable, seconds } = await drive(targets.proxy.url, client, options);
+  const { seen, warm, usage, unparsable, streamErrors, seconds } = await drive(
+    targets.proxy.url,
+    client,
+    options,
+  );
   const { end, ...observed } = await observe(targets, client, options.concurrency);
   await targets.proxy.shutdown(0);
   await targets.simulator.close();
@@ -171,6 +180,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     received: targets.received(),
     refusedConnections: unparsable,
     seen,
+    streamErrorRequests: streamErrors,
     ...observed,
     memoryMb,
     cpuSeconds: { user: usage.user, system: usage.system },

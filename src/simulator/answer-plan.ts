@@ -65,6 +65,9 @@ export function planAnswer(ex: Exchange, request: AnswerRequest): AnswerPlan {
   for (let index = 0; index < request.choiceCount; index++) {
     choices.push(planChoice(createDraw(seed + Math.imul(index + 1, 0x9e3779b9)), request, forced));
   }
+  const first = choices[0];
+  if (first !== undefined && ex.faults.hugeEventBytes > 0)
+    choices[0] = withHugePiece(first, ex.faults.hugeEventBytes);
   let completionTokens = 0;
   let reasoningTokens = 0;
   for (const choice of choices) {
@@ -104,6 +107,17 @@ function planChoice(draw: Draw, request: AnswerRequest, forced: number | undefin
   const pieces = all.length > room ? all.slice(0, room) : all;
   const finishReason = pieces.length < all.length ? "length" : toolCall ? "tool_calls" : "stop";
   return { pieces, text: pieces.join(""), toolCall, finishReason, reasoningTokens: reasoning };
+}
+
+/**
+ * `huge_event:BYTES`: the first content piece padded to BYTES characters, so that the stream carries it
+ * in one event (the Responses API repeats the whole text in its closing events, as OpenAI does).
+ */
+function withHugePiece(choice: ChoicePlan, bytes: number): ChoicePlan {
+  const [first, ...rest] = choice.pieces;
+  if (choice.toolCall !== undefined || first === undefined || first.length >= bytes) return choice;
+  const pieces = [first + "a".repeat(bytes - first.length), ...rest];
+  return { ...choice, pieces, text: pieces.join("") };
 }
 
 function toolArgumentPieces(draw: Draw, tool: ToolSpec): string[] {

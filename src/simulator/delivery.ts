@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import type { Exchange } from "./exchange.js";
+import { streamErrorFrame } from "./openai-errors.js";
 import { rateLimitHeaders } from "./rate-limits.js";
 
 export const jsonType = "application/json";
@@ -33,10 +34,13 @@ export async function deliverJson(ex: Exchange, headers: OutgoingHttpHeaders, bo
   ex.respond(200, headers, body);
 }
 
-/** Where a faulty stream stops: `stall` after 2 frames, `drop` after 3 (always before the end). */
+/**
+ * Where a faulty stream stops: `stall` after 2 frames, `drop` and `error_event` after 3 (always before
+ * the end).
+ */
 function stopIndex(ex: Exchange, frameCount: number): number {
   if (ex.faults.stall) return Math.min(2, frameCount - 1);
-  if (ex.faults.drop) return Math.min(3, frameCount - 1);
+  if (ex.faults.drop || ex.faults.errorEvent) return Math.min(3, frameCount - 1);
   return frameCount;
 }
 
@@ -59,5 +63,7 @@ export async function playStream(
     if (!(await ex.send(frame))) return;
   }
   if (ex.faults.stall) return ex.untilClosed();
+  // Each frame is one event, so the error event's sequence number is the count of frames sent.
+  if (ex.faults.errorEvent && !(await ex.send(streamErrorFrame(ex.endpoint, stop)))) return;
   ex.end();
 }

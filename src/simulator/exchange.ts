@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { gzipSync } from "node:zlib";
 import type { SimulatorContext } from "./context.js";
 import { type Faults, noFaults } from "./faults.js";
+import { createGzipFrames, type GzipFrames } from "./gzip-frames.js";
 
 /** Which simulated endpoint a request reached; error bodies take that endpoint's layout. */
 export type SimulatedEndpoint = "chat" | "completions" | "responses" | "embeddings" | "models" | "other";
@@ -19,6 +21,8 @@ export class Exchange {
   faults: Faults = noFaults;
   closed = false;
   private dropped = false;
+  /** Set when a stream goes out gzip-encoded (the `gzip` fault). */
+  private gzip: GzipFrames | undefined;
   private readonly sleepers = new Map<NodeJS.Timeout, (awake: boolean) => void>();
   private readonly closeWaiters: Array<() => void> = [];
 
@@ -62,21 +66,23 @@ export class Exchange {
 
   respond(status: number, headers: OutgoingHttpHeaders, body: string): void {
     if (this.closed || this.res.headersSent) return;
-    const length = Buffer.byteLength(body);
-    this.res.writeHead(status, { ...this.commonHeaders(), ...headers, "content-length": length });
-    this.res.end(body);
+    const sent = this.faults.gzip ? gzipSync(body) : body;
+    const length = { ...this.encodingHeader(), "content-length": Buffer.byteLength(sent) };
+    this.res.writeHead(status, { ...this.commonHeaders(), ...headers, ...length });
+    this.res.end(sent);
   }
 
   startStream(headers: OutgoingHttpHeaders): void {
     if (this.closed || this.res.headersSent) return;
-    this.res.writeHead(200, { ...this.commonHeaders(), ...headers });
+    if (this.faults.gzip) this.gzip = createGzipFrames();
+    this.res.writeHead(200, { ...this.commonHeaders(), ...headers, ...this.encodingHeader() });
     this.res.flushHeaders();
   }
 
   /** Resolves false when the client is gone; waits for 'drain' when the socket buffer is full. */
   async send(text: string): Promise<boolean> {
     if (this.closed) return false;
-    if (this.res.write(text)) return true;
+    if (this.res.write(this.encoded(text))) return true;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         this.res.off("drain", done);
@@ -90,19 +96,30 @@ export class Exchange {
   }
 
   end(): void {
-    if (!this.closed) this.res.end();
+    if (this.closed) return;
+    if (this.gzip === undefined) this.res.end();
+    else this.res.end(this.gzip.end());
   }
 
   /** Cuts the connection once `text` reached the socket, like an upstream crashing mid-stream. */
   sendThenDrop(text: string): void {
     if (this.closed) return;
     this.dropped = true;
-    this.res.write(text, () => this.req.socket.destroy());
+    this.res.write(this.encoded(text), () => this.req.socket.destroy());
   }
 
   dropNow(): void {
     this.dropped = true;
     this.req.socket.destroy();
+  }
+
+  private encoded(text: string): string | Buffer {
+    return this.gzip === undefined ? text : this.gzip.frame(text);
+  }
+
+  /** The upstream ignores the proxy's `accept-encoding: identity`, as a gateway in front of it may. */
+  private encodingHeader(): OutgoingHttpHeaders {
+    return this.faults.gzip ? { "content-encoding": "gzip" } : {};
   }
 
   private commonHeaders(): OutgoingHttpHeaders {

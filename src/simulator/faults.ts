@@ -9,6 +9,12 @@ export interface Faults {
   /** `usage:N` reports N prompt and N completion tokens, as a broken upstream might (1e308, -3, 1.5). */
   readonly usageTokens: number | undefined;
   readonly slowHeadersMs: number;
+  /** `huge_event:BYTES` makes the first content piece BYTES long: one huge event in a stream. */
+  readonly hugeEventBytes: number;
+  /** `gzip` compresses the answer although the client asked for identity, as some gateways do. */
+  readonly gzip: boolean;
+  /** `error_event` ends a stream after a few events with an error event, as OpenAI does mid-stream. */
+  readonly errorEvent: boolean;
 }
 
 export const noFaults: Faults = Object.freeze({
@@ -20,15 +26,26 @@ export const noFaults: Faults = Object.freeze({
   noUsage: false,
   usageTokens: undefined,
   slowHeadersMs: 0,
+  hugeEventBytes: 0,
+  gzip: false,
+  errorEvent: false,
 });
 
 export const faultHeader = "x-simulator-fault";
 
+/** A test asks for a few MiB; the cap keeps a typo from asking the simulator for gigabytes. */
+const maxHugeEventBytes = 64 * 1024 * 1024;
+
+/** The number after `name:`, when it is a positive number; 0 otherwise. */
+function positiveArgument(names: readonly string[], name: string): number {
+  const found = names.find((entry) => entry.startsWith(`${name}:`));
+  const value = found === undefined ? 0 : Number(found.slice(name.length + 1));
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
 export function parseFaults(header: string | string[] | undefined): Faults {
   if (header === undefined) return noFaults;
   const names = (Array.isArray(header) ? header.join(",") : header).split(",").map((name) => name.trim());
-  const slow = names.find((name) => name.startsWith("slow_headers:"));
-  const slowMs = slow === undefined ? 0 : Number(slow.slice("slow_headers:".length));
   const usage = names.find((name) => name.startsWith("usage:"));
   return {
     rateLimit: names.includes("rate_limit"),
@@ -38,6 +55,9 @@ export function parseFaults(header: string | string[] | undefined): Faults {
     drop: names.includes("drop"),
     noUsage: names.includes("no_usage"),
     usageTokens: usage === undefined ? undefined : Number(usage.slice("usage:".length)),
-    slowHeadersMs: Number.isFinite(slowMs) && slowMs > 0 ? slowMs : 0,
+    slowHeadersMs: positiveArgument(names, "slow_headers"),
+    hugeEventBytes: Math.min(Math.floor(positiveArgument(names, "huge_event")), maxHugeEventBytes),
+    gzip: names.includes("gzip"),
+    errorEvent: names.includes("error_event"),
   };
 }

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from "node:http";
-import type { Exchange } from "./exchange.js";
+import type { Exchange, SimulatedEndpoint } from "./exchange.js";
 
 export interface OpenAiError {
   readonly message: string;
@@ -104,4 +104,22 @@ export function rateLimitExceeded(model: string, limit: number, retryAfterSecond
     param: null,
     code: "rate_limit_exceeded",
   };
+}
+
+/**
+ * The event that ends a stream which failed midway: the Responses API's `error` event, or on chat and
+ * completions a `data:` object holding `error` (what OpenAI sends, and the openai SDK raises as an APIError).
+ * https://platform.openai.com/docs/api-reference/responses-streaming/error
+ */
+export function streamErrorFrame(endpoint: SimulatedEndpoint, sequenceNumber: number): string {
+  const { message } = serverError();
+  if (endpoint !== "responses") return `data: ${JSON.stringify({ error: serverError() })}\n\n`;
+  const event = {
+    type: "error",
+    code: "server_error",
+    message,
+    param: null,
+    sequence_number: sequenceNumber,
+  };
+  return `event: error\ndata: ${JSON.stringify(event)}\n\n`;
 }

@@ -54,4 +54,12 @@ describe("a short hostile soak (npm run soak -- --hostile, 1200 requests)", () =
     const counted = Object.values(report.counted).reduce((a, b) => a + b, 0);
     expect(counted).toBe(report.received + report.refusedConnections);
   });
+
+  it("exercised the stream-side faults: error events counted as stream_error, nothing else new", () => {
+    const { completed, aborted } = report.streamErrorRequests;
+    expect(completed).toBeGreaterThan(0);
+    expect(report.errors.stream_error).toBeGreaterThanOrEqual(completed);
+    expect(report.errors.stream_error).toBeLessThanOrEqual(completed + aborted);
+    expect(report.errors.stream_interrupted).toBeUndefined();
+  });
 });
