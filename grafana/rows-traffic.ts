@@ -112,7 +112,7 @@ export const errors: PanelSpec[] = [
   {
     title: "Errors per second by type",
     description:
-      "rate_limit is an upstream 429; timeout, connection and stream_interrupted are the proxy's view of the upstream.",
+      "rate_limit is an upstream 429; timeout, connection and stream_interrupted are the proxy's view of the upstream; stream_error is an error event inside a stream answered 200.",
     type: "timeseries",
     unit: "reqps",
     width: 8,
