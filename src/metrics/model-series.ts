@@ -1,4 +1,5 @@
 import type { MetricDefinitions } from "./definitions.js";
+import { counterChild, gaugeChild, histogramChild } from "./fast-children.js";
 import type { CallerLabels, ModelSeries } from "./types.js";
 
 /** Creates the child on first use only: a series nobody recorded would be a zero line in every scrape. */
@@ -31,24 +32,24 @@ export function createModelSeries(
 ): ModelSeries {
   const requests = memo((key) => {
     const [endpoint = "", stream = "", code = ""] = key.split("|");
-    return definitions.requests.labels({ ...caller, model, endpoint, stream, code });
+    return counterChild(definitions.requests, { ...caller, model, endpoint, stream, code });
   });
   const latency = memo((key) => {
     const [endpoint = "", stream = ""] = key.split("|");
-    return definitions.latency.labels({ model, endpoint, stream });
+    return histogramChild(definitions.latency, { model, endpoint, stream });
   });
-  const error = memo((type) => definitions.errors.labels({ ...caller, model, type }));
-  const remaining = memo((resource) => definitions.ratelimitRemaining.labels({ model, resource }));
-  const limit = memo((resource) => definitions.ratelimitLimit.labels({ model, resource }));
+  const error = memo((type) => counterChild(definitions.errors, { ...caller, model, type }));
+  const remaining = memo((resource) => gaugeChild(definitions.ratelimitRemaining, { model, resource }));
+  const limit = memo((resource) => gaugeChild(definitions.ratelimitLimit, { model, resource }));
   return {
-    promptTokens: lazy(() => definitions.tokens.labels({ ...caller, model, type: "prompt" })),
-    completionTokens: lazy(() => definitions.tokens.labels({ ...caller, model, type: "completion" })),
-    cachedTokens: lazy(() => definitions.cachedTokens.labels({ ...caller, model })),
-    reasoningTokens: lazy(() => definitions.reasoningTokens.labels({ ...caller, model })),
-    cost: lazy(() => definitions.cost.labels({ ...caller, model })),
-    ttft: lazy(() => definitions.ttft.labels({ model })),
-    unpriced: lazy(() => definitions.unpriced.labels({ ...caller, model })),
-    usageEstimated: lazy(() => definitions.usageEstimated.labels({ ...caller, model })),
+    promptTokens: lazy(() => counterChild(definitions.tokens, { ...caller, model, type: "prompt" })),
+    completionTokens: lazy(() => counterChild(definitions.tokens, { ...caller, model, type: "completion" })),
+    cachedTokens: lazy(() => counterChild(definitions.cachedTokens, { ...caller, model })),
+    reasoningTokens: lazy(() => counterChild(definitions.reasoningTokens, { ...caller, model })),
+    cost: lazy(() => counterChild(definitions.cost, { ...caller, model })),
+    ttft: lazy(() => histogramChild(definitions.ttft, { model })),
+    unpriced: lazy(() => counterChild(definitions.unpriced, { ...caller, model })),
+    usageEstimated: lazy(() => counterChild(definitions.usageEstimated, { ...caller, model })),
     requests: (endpoint, stream, code) => requests(`${endpoint}|${stream}|${code}`),
     latency: (endpoint, stream) => latency(`${endpoint}|${stream}`),
     error,

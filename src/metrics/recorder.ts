@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { anonymousAttribution } from "./caller-series.js";
+import { gaugeChild, histogramChild } from "./fast-children.js";
 import { memo } from "./model-series.js";
 import { Meter, type SharedContext } from "./request-meter.js";
 import type { Endpoint, Recorder, RecorderOptions } from "./types.js";
@@ -12,8 +13,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
   };
   const perEndpoint = memo((endpoint) => ({
     endpoint: endpoint as Endpoint,
-    inFlight: options.definitions.inFlight.labels({ endpoint }),
-    overhead: options.definitions.overhead.labels({ endpoint }),
+    inFlight: gaugeChild(options.definitions.inFlight, { endpoint }),
+    overhead: histogramChild(options.definitions.overhead, { endpoint }),
   }));
   return {
     begin: (endpoint, watcher) => new Meter(shared, perEndpoint(endpoint), watcher),
