@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createRequestListener } from "./app.js";
 import { counterCallerLabels, createConfiguredAttributor } from "./attribution/setup.js";
 import type { Config } from "./config/config.js";
-import { createLogger, type Logger, logRequest } from "./logging/logger.js";
+import { createAccessLog, createLogger, type Logger } from "./logging/logger.js";
 import { createMetricsExposer } from "./metrics/exposition.js";
 import { createModelLabeler } from "./metrics/model-labels.js";
 import { createRecorder } from "./metrics/recorder.js";
@@ -59,7 +59,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     definitions: metrics.definitions,
     labelModel: createModelLabeler({ isKnown: pricer.isKnown, maxModelLabels: config.maxModelLabels }),
     pricer,
-    onFinish: (record) => logRequest(logger, record),
+    onFinish: createAccessLog(logger),
     onUncountableUsage: once(() =>
       logger.warn(
         "the upstream reported token counts that are not non-negative integers below 2^53; such usage is " +
