@@ -3,7 +3,7 @@ import { EventFramer, type RawEventTarget } from "./event-framer.js";
 import type { ByteSink, EventObserver } from "./event-observer.js";
 import { EventReader } from "./event-reader.js";
 import { OutputBatch } from "./output-batch.js";
-import { isUsageOnlyChunk, usageNullSpan, withoutSpan } from "./usage-filter.js";
+import { isUsageOnlyChunk, usageNullSpan } from "./usage-filter.js";
 import { findUsageObject } from "./usage-object.js";
 
 /**
@@ -57,6 +57,7 @@ export class StreamPipeline implements RawEventTarget {
       this.framer.push(chunk);
       return;
     }
+    this.batch.begin(chunk);
     this.framer.push(chunk);
     this.batch.flushTo(this.sink);
   }
@@ -88,8 +89,7 @@ export class StreamPipeline implements RawEventTarget {
     const span = usageNullSpan(raw);
     const usage = span < 0 && findUsageObject(raw) >= 0;
     this.observe(raw, usage, last);
-    if (span >= 0) this.batch.write(withoutSpan(raw, span));
-    else if (!isUsageOnlyChunk(raw, usage)) this.batch.write(raw);
+    if (span >= 0 || !isUsageOnlyChunk(raw, usage)) this.batch.keep(raw, span);
   }
 
   private observe(raw: Buffer, usage: boolean | undefined, last: boolean): void {

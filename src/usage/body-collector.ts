@@ -38,7 +38,8 @@ export function createBodyCollector(): BodyCollector {
       }
     },
     finish() {
-      const bytes = Buffer.concat(chunks);
+      // A JSON answer usually arrives in one chunk: read in place, not copied.
+      const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, tailSize);
       chunks = [];
       const usage = usageFromTail(bytes.subarray(Math.max(0, bytes.length - tailBytes)));
       const model = answeredModelOf(bytes, !truncated);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SseEvent } from "../../src/stream/event-observer.js";
+import { StreamPipeline } from "../../src/stream/stream-pipeline.js";
 import { sseBytes } from "../helpers/fixtures.js";
 import { runPipeline } from "../helpers/stream-helpers.js";
 
@@ -102,5 +103,43 @@ describe("stream pipeline, an event too long to decode", () => {
       expect(run.events.map((e) => e.data)).toEqual(["1", "2"]);
       expect(run.longEvents).toEqual([event.length]);
     }
+  });
+});
+
+describe("stream pipeline, the usage filter's rewriting in place", () => {
+  const withNull = (n: number) => `data: {"id":"c","n":${n},"usage":null}\n\n`;
+  const without = (n: number) => `data: {"id":"c","n":${n}}\n\n`;
+
+  it("keeps the order of events rewritten in a chunk, events joined across chunks and long events", () => {
+    const long = Buffer.alloc(5 * 1024 * 1024, 0x61);
+    long.write('data: {"x":"');
+    long.write('"}\n\n', long.length - 4);
+    const head = Array.from({ length: 40 }, (_, n) => withNull(n)).join("");
+    const tail = Array.from({ length: 40 }, (_, n) => withNull(100 + n)).join("");
+    const stream = Buffer.concat([Buffer.from(head), long, Buffer.from(tail)]);
+    const expected = Buffer.concat([
+      Buffer.from(Array.from({ length: 40 }, (_, n) => without(n)).join("")),
+      long,
+      Buffer.from(Array.from({ length: 40 }, (_, n) => without(100 + n)).join("")),
+    ]);
+    for (const size of [65_536, 1_000, 333]) {
+      const chunks = Array.from({ length: Math.ceil(stream.length / size) }, (_, i) =>
+        stream.subarray(i * size, (i + 1) * size),
+      );
+      expect(runPipeline(chunks, true).bytes.equals(expected), `chunks of ${size}`).toBe(true);
+    }
+  });
+
+  it("writes one piece per chunk of whole events, however many events it held", () => {
+    const written: number[] = [];
+    const chunk = Buffer.from(Array.from({ length: 20 }, (_, n) => withNull(n)).join(""));
+    const pipeline = new StreamPipeline({
+      sink: { write: (bytes) => written.push(bytes.length) },
+      observer: { wants: () => false, onEvent: () => undefined, onLongEvent: () => undefined },
+      filterUsage: true,
+    });
+    pipeline.push(chunk);
+    pipeline.end();
+    expect(written).toEqual([Array.from({ length: 20 }, (_, n) => without(n)).join("").length]);
   });
 });
