@@ -72,6 +72,8 @@ export class OutputBatch {
   /** Where `raw` starts in the current chunk, or -1 when it is another buffer (or memory beside it). */
   private offsetInChunk(raw: Buffer): number {
     const { chunk } = this;
+    // Most chunks hold one whole event, passed on as the chunk itself.
+    if (raw === chunk) return 0;
     if (chunk === undefined || raw.buffer !== chunk.buffer) return -1;
     const offset = raw.byteOffset - chunk.byteOffset;
     return offset >= 0 && offset + raw.length <= chunk.length ? offset : -1;
