@@ -8,7 +8,8 @@ import type { Endpoint, Recorder } from "./metrics/types.js";
 import { createAskHandler } from "./proxy/ask-handler.js";
 import { beginRequest } from "./proxy/begin-request.js";
 import { type ClientAuth, openAccess } from "./proxy/client-auth.js";
-import { createMeteredHandler, failBeforeResponse, type NodeHandler } from "./proxy/metered-handler.js";
+import { failBeforeResponse, type NodeHandler } from "./proxy/handler.js";
+import { createMeteredHandler } from "./proxy/metered-handler.js";
 import { createPassThroughHandler } from "./proxy/pass-through-handler.js";
 import {
   internalError,

@@ -1,12 +1,12 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Dispatcher } from "undici";
 import type { Attributor } from "../attribution/attributor.js";
-import type { Endpoint, RequestMeter } from "../metrics/types.js";
+import type { Endpoint } from "../metrics/types.js";
 import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
 import { type BeginDeps, beginRequest } from "./begin-request.js";
 import { ClientWriter } from "./client-writer.js";
 import { type BodyEncoding, bodyEncoding, decodeBody } from "./decode-body.js";
+import { failBeforeResponse, type NodeHandler, queryOf } from "./handler.js";
 import { clientResponseHeaders } from "./headers.js";
 import {
   createJsonBody,
@@ -15,7 +15,7 @@ import {
   type MeteringContext,
   unreadBody,
 } from "./metered-body.js";
-import { clientClosedStatus, fromUpstreamFailure, internalError, ProxyError } from "./proxy-error.js";
+import { fromUpstreamFailure } from "./proxy-error.js";
 import { readBody } from "./read-body.js";
 import { relayBody } from "./relay.js";
 import {
@@ -24,7 +24,6 @@ import {
   parseRequestBody,
   withIncludeUsage,
 } from "./request-body.js";
-import { sendError } from "./send.js";
 import { sendUpstream, type UpstreamCall, type UpstreamDeps } from "./send-upstream.js";
 import { finishRelayed } from "./status-errors.js";
 
@@ -43,9 +42,6 @@ export interface MeteredDeps extends UpstreamDeps, BeginDeps {
   /** A bug, not an upstream or client failure: logged with its stack, answered 500. */
   readonly onInternalError: (err: unknown) => void;
 }
-
-/** `keyName`: the name of the client key the route's guard matched (openAccess without client keys). */
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse, keyName: string) => Promise<void>;
 
 /** The handler of one metered endpoint (POST, JSON body with a model). */
 export function createMeteredHandler(deps: MeteredDeps, route: MeteredRoute): NodeHandler {
@@ -126,36 +122,6 @@ function meteredBody(
   return isStream ? createStreamBody(context, writer, strip) : createJsonBody(context, writer);
 }
 
-/**
- * The request's query string as sent (`?api-version=...` for Azure OpenAI), appended to the route's own
- * path: the client chooses the query, never the upstream path.
- */
-export function queryOf(url: string | undefined): string {
-  const start = url?.indexOf("?") ?? -1;
-  return url === undefined || start < 0 ? "" : url.slice(start);
-}
-
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Answers a failure that happened before any upstream byte reached the client, and counts it once. */
-export function failBeforeResponse(
-  res: ServerResponse,
-  meter: RequestMeter,
-  err: unknown,
-  onInternalError: (err: unknown) => void,
-): void {
-  if (meter.finished) return;
-  const error = err instanceof ProxyError ? err : undefined;
-  if (error === undefined) onInternalError(err);
-  // A connection already gone (the client left, or the server closed it on a parse error) gets no answer:
-  // the request counts as the client saw it, not as the answer that was never sent.
-  if (error?.status === clientClosedStatus || res.destroyed || res.socket?.destroyed === true) {
-    meter.finish(clientClosedStatus);
-    return;
-  }
-  const answered = error ?? internalError(err);
-  sendError(res, answered);
-  meter.finish(answered.status, answered.metric);
 }
