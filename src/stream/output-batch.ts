@@ -1,10 +1,8 @@
 import type { ByteSink } from "./event-observer.js";
-import { spanLength, withoutSpan } from "./usage-filter.js";
+import { moveLeft, spanLength, withoutSpan } from "./usage-filter.js";
 
 /** Above this, pieces are written one by one rather than copied into one buffer. */
 const copyLimit = 64 * 1024;
-/** Up to this many bytes, a JavaScript loop moves them faster than a native copyWithin call. */
-const loopLimit = 16;
 
 /**
  * Gathers what the usage filter lets through from one upstream chunk, so that the client gets one write
@@ -81,11 +79,8 @@ export class OutputBatch {
 
   /** Moves chunk[start, end) to the end of the region. */
   private move(chunk: Buffer, start: number, end: number): void {
-    const to = this.regionEnd;
+    moveLeft(chunk, this.regionEnd, start, end);
     this.regionEnd += end - start;
-    if (to === start) return;
-    if (end - start > loopLimit) chunk.copyWithin(to, start, end);
-    else for (let i = start; i < end; i++) chunk[to + i - start] = chunk[i] as number;
   }
 
   private closeRegion(): void {

@@ -28,6 +28,20 @@ export function usageNullSpan(raw: Buffer): number {
   return after >= 0 ? after : raw.indexOf(usageNullBefore);
 }
 
+/** Up to this many bytes, a JavaScript loop moves them faster than a native copyWithin call. */
+const loopLimit = 16;
+
+/**
+ * Moves buf[start, end) left to `to` (to ≤ start). Usually only `}` and the blank line follow a span: a
+ * native copyWithin costs more than moving three bytes (0.016 µs against 0.003 µs per event, measured
+ * on a 20-chunk stream).
+ */
+export function moveLeft(buf: Buffer, to: number, start: number, end: number): void {
+  if (to === start) return;
+  if (end - start > loopLimit) buf.copyWithin(to, start, end);
+  else for (let i = start; i < end; i++) buf[to + i - start] = buf[i] as number;
+}
+
 /**
  * The event without the span at `at`, rewritten where it lies: the bytes after the span move left over
  * it, and the event is the shorter slice. The upstream's chunk is the proxy's own by now (undici hands
@@ -35,12 +49,8 @@ export function usageNullSpan(raw: Buffer): number {
  * Copying the two halves into a new buffer cost about 0.35 µs per event (bench/README.md).
  */
 export function withoutSpan(raw: Buffer, at: number): Buffer {
-  const end = raw.length - spanLength;
-  // Usually only `}` and the blank line follow the span: a native copyWithin costs more than moving
-  // three bytes (0.016 µs against 0.003 µs per event, measured on a 20-chunk stream).
-  if (end - at <= 16) for (let i = at; i < end; i++) raw[i] = raw[i + spanLength] as number;
-  else raw.copyWithin(at, at + spanLength);
-  return raw.subarray(0, end);
+  moveLeft(raw, at, at + spanLength, raw.length);
+  return raw.subarray(0, raw.length - spanLength);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, request } from "node:http";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,6 +94,28 @@ export function responseOf(req: ClientRequest): Promise<IncomingMessage> {
 
 export async function rawRequest(baseUrl: string, options: RawOptions): Promise<RawResponse> {
   return readRaw(await responseOf(startRaw(baseUrl, options)));
+}
+
+/** Opens a TCP connection, lets `talk` write on it, and reads until the server closes it (or the time is up). */
+export function exchangeTcp(
+  baseUrl: string,
+  talk: (socket: Socket) => void,
+  timeoutMs: number,
+): Promise<string> {
+  return new Promise((resolve) => {
+    const url = new URL(baseUrl);
+    const socket = connect(Number(url.port), url.hostname, () => talk(socket));
+    let received = "";
+    const timer = setTimeout(() => socket.destroy(), timeoutMs);
+    socket.on("data", (chunk) => {
+      received += chunk.toString("latin1");
+    });
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+  });
 }
 
 export const jsonHeaders = { "content-type": "application/json" } as const;

@@ -1,6 +1,6 @@
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deltas, parseMetrics } from "../helpers/metrics.js";
+import { exchangeTcp } from "../helpers/raw-http.js";
 import { type Stack, startStack } from "../helpers/stack.js";
 
 let stack: Stack;
@@ -12,22 +12,8 @@ afterAll(() => stack.close());
 const scrape = async () => parseMetrics(await stack.metricsText());
 
 /** Writes bytes on a fresh TCP connection and reads until the server closes it (or 2 s pass). */
-function exchange(text: string): Promise<string> {
-  return new Promise((resolve) => {
-    const url = new URL(stack.proxyUrl);
-    const socket = connect(Number(url.port), url.hostname, () => socket.write(text));
-    let received = "";
-    const timer = setTimeout(() => socket.destroy(), 2000);
-    socket.on("data", (chunk) => {
-      received += chunk.toString("latin1");
-    });
-    socket.on("error", () => undefined);
-    socket.on("close", () => {
-      clearTimeout(timer);
-      resolve(received);
-    });
-  });
-}
+const exchange = (text: string): Promise<string> =>
+  exchangeTcp(stack.proxyUrl, (socket) => socket.write(text), 2000);
 
 interface Seen {
   readonly statuses: string[];

@@ -1,6 +1,7 @@
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { deltas, parseMetrics } from "../helpers/metrics.js";
+import { exchangeTcp } from "../helpers/raw-http.js";
 import { type Stack, startStack } from "../helpers/stack.js";
 
 /**
@@ -39,22 +40,8 @@ async function settled(): Promise<Map<string, number>> {
 }
 
 /** Opens a connection, lets `talk` write on it, and reads until the server closes it (or 10 s pass). */
-function exchange(talk: (socket: Socket) => void): Promise<string> {
-  return new Promise((resolve) => {
-    const url = new URL(stack.proxyUrl);
-    const socket = connect(Number(url.port), url.hostname, () => talk(socket));
-    let received = "";
-    const timer = setTimeout(() => socket.destroy(), 10_000);
-    socket.on("data", (chunk) => {
-      received += chunk.toString("latin1");
-    });
-    socket.on("error", () => undefined);
-    socket.on("close", () => {
-      clearTimeout(timer);
-      resolve(received);
-    });
-  });
-}
+const exchange = (talk: (socket: Socket) => void): Promise<string> =>
+  exchangeTcp(stack.proxyUrl, talk, 10_000);
 
 async function counted(talk: (socket: Socket) => void) {
   const before = await scrape();

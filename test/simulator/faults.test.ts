@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/simulator/simulator.js";
-import { fixedNow, fixtureBody, post, userMessage, waitFor } from "./helpers.js";
+import { chat, fault, fixedNow, fixtureBody, post, streamed, waitFor } from "./helpers.js";
 
 let sim: Simulator;
 
@@ -10,10 +10,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => sim.close());
-
-const chat = { model: "gpt-4o-mini", messages: userMessage("Hello") };
-const streamed = { ...chat, stream: true, stream_options: { include_usage: true } };
-const fault = (value: string) => ({ "x-simulator-fault": value });
 
 /** Reads until `frames` SSE frames arrived; returns the text and the still-open reader. */
 async function readFrames(response: Response, frames: number) {

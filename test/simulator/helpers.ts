@@ -72,3 +72,10 @@ export async function waitFor(check: () => boolean, timeoutMs = 1000): Promise<v
 }
 
 export const userMessage = (content: string) => [{ role: "user" as const, content }];
+
+/** A chat request for the simulator, plain and streamed with usage. */
+export const chat = { model: "gpt-4o-mini", messages: userMessage("Hello") };
+export const streamed = { ...chat, stream: true, stream_options: { include_usage: true } };
+
+/** The header that asks the simulator for failure modes (src/simulator/faults.ts). */
+export const fault = (value: string) => ({ "x-simulator-fault": value });

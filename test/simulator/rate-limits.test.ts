@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Simulator, startSimulator } from "../../src/simulator/simulator.js";
-import { fixedNow, post, userMessage } from "./helpers.js";
+import { chat, fixedNow, post } from "./helpers.js";
 
 let sim: Simulator;
 
@@ -9,8 +9,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => sim.close());
-
-const chat = { model: "gpt-4o-mini", messages: userMessage("Hello") };
 
 describe("rate-limit headers and stats", () => {
   it("decrease remaining requests and tokens as requests arrive, per model", async () => {

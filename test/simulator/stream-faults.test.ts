@@ -4,7 +4,7 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFaults } from "../../src/simulator/faults.js";
 import { type Simulator, startSimulator } from "../../src/simulator/simulator.js";
-import { dataPayloads, fixedNow, namedEvents, post, userMessage } from "./helpers.js";
+import { chat, dataPayloads, fault, fixedNow, namedEvents, post, streamed } from "./helpers.js";
 
 let sim: Simulator;
 
@@ -14,9 +14,6 @@ beforeAll(async () => {
 
 afterAll(() => sim.close());
 
-const chat = { model: "gpt-4o-mini", messages: userMessage("Hello") };
-const streamed = { ...chat, stream: true, stream_options: { include_usage: true } };
-const fault = (value: string) => ({ "x-simulator-fault": value });
 const frames = (sse: string) => sse.split("\n\n").filter((frame) => frame !== "");
 const mib = 1024 * 1024;
 
