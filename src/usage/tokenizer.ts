@@ -5,6 +5,7 @@ import {
 } from "gpt-tokenizer/functionCalling";
 import type { ToolCallText } from "./generated-output.js";
 import { arrayOf, asRecord, type Json, stringOf } from "./json.js";
+import { createTextCounter } from "./text-counter.js";
 
 type EncodingName = "o200k_base" | "cl100k_base";
 type Count = (text: string) => number;
@@ -158,7 +159,7 @@ function contentText(content: unknown): string {
 
 function counterFor(model: string): Count {
   const encoding = encodingFor(model);
-  return (text) => (text === "" ? 0 : loadEncoder(encoding).countTokens(text, asPlainText));
+  return createTextCounter((text) => loadEncoder(encoding).countTokens(text, asPlainText));
 }
 
 function loadEncoder(encoding: EncodingName): Encoder {
