@@ -1,5 +1,4 @@
 import { performance } from "node:perf_hooks";
-import type { Dispatcher } from "undici";
 import type { RequestMeter } from "../metrics/types.js";
 import { responseInfoOf } from "../tracing/response-info.js";
 import type { RequestTrace } from "../tracing/types.js";
@@ -16,6 +15,7 @@ import { askUpstreamBody, parseRequestBody } from "./request-body.js";
 import { sendJson } from "./send.js";
 import { sendUpstream } from "./send-upstream.js";
 import { errorTypeForStatus } from "./status-errors.js";
+import type { UpstreamResponse } from "./upstream-exchange.js";
 
 /**
  * POST /ask: the curl-friendly endpoint. Takes a chat completions body (model optional), calls the
@@ -55,20 +55,21 @@ export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeH
 }
 
 /** The whole answer, decoded when the upstream compressed it; a body cut short fails as the upstream's. */
-async function collect(response: Dispatcher.ResponseData): Promise<Buffer> {
-  const collector: Buffer[] = [];
-  try {
-    for await (const chunk of decodeBody(response.body, response.headers)) collector.push(chunk as Buffer);
-  } catch (err) {
-    throw fromUpstreamFailure(err);
-  }
-  return Buffer.concat(collector);
+function collect(response: UpstreamResponse): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    decodeBody(response.body, response.headers).read({
+      data: (chunk) => chunks.push(chunk),
+      end: () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+      error: (err) => reject(fromUpstreamFailure(err)),
+    });
+  });
 }
 
 function passError(
   res: Parameters<NodeHandler>[1],
   meter: RequestMeter,
-  response: Dispatcher.ResponseData,
+  response: UpstreamResponse,
   bytes: Buffer,
 ) {
   res.writeHead(response.statusCode, {

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { pipeline, type Readable, type Transform } from "node:stream";
+import type { Transform } from "node:stream";
 import { constants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import type { BodyHandlers, UpstreamBody } from "./upstream-exchange.js";
 
 // Each decoder hands on what it can decode of every chunk at once, so a compressed stream is not held
 // back: https://nodejs.org/docs/latest-v20.x/api/zlib.html#flushing
@@ -28,11 +29,44 @@ export function bodyEncoding(headers: IncomingHttpHeaders): BodyEncoding {
 
 /**
  * The body decoded, for an upstream that compressed it although the proxy asked for identity (a gateway
- * in front of it may): the usage filter and the observer need plain bytes. The decoded stream ends,
- * fails and is destroyed together with the upstream's.
+ * in front of it may): the usage filter and the observer need plain bytes. The decoder's own buffer
+ * pauses the upstream when the reader pauses it; a failure of either fails the decoded body once.
  */
-export function decodeBody(body: Readable, headers: IncomingHttpHeaders): Readable {
+export function decodeBody(body: UpstreamBody, headers: IncomingHttpHeaders): UpstreamBody {
   const decoder = decoders[encodingName(headers)]?.();
   if (decoder === undefined) return body;
-  return pipeline(body, decoder, () => undefined);
+  return {
+    read: (handlers) => readDecoded(body, decoder, handlers),
+    pause: () => decoder.pause(),
+    resume: () => decoder.resume(),
+    destroy() {
+      decoder.destroy();
+      body.destroy();
+    },
+  };
+}
+
+function readDecoded(body: UpstreamBody, decoder: Transform, handlers: BodyHandlers): void {
+  let failed = false;
+  const fail = (err: Error) => {
+    if (failed) return;
+    failed = true;
+    decoder.destroy();
+    handlers.error(err);
+  };
+  decoder.on("data", (chunk: Buffer) => handlers.data(chunk));
+  decoder.on("end", () => handlers.end());
+  decoder.on("error", (err) => {
+    body.destroy();
+    fail(err);
+  });
+  body.read({
+    data(chunk) {
+      if (decoder.write(chunk)) return;
+      body.pause();
+      decoder.once("drain", () => body.resume());
+    },
+    end: () => decoder.end(),
+    error: fail,
+  });
 }

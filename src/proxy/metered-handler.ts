@@ -1,5 +1,4 @@
 import { performance } from "node:perf_hooks";
-import type { Dispatcher } from "undici";
 import type { Attributor } from "../attribution/attributor.js";
 import type { Endpoint } from "../metrics/types.js";
 import type { UsageEstimator, UsageExtractor } from "../usage/types.js";
@@ -26,6 +25,7 @@ import {
 } from "./request-body.js";
 import { sendUpstream, type UpstreamCall, type UpstreamDeps } from "./send-upstream.js";
 import { finishRelayed } from "./status-errors.js";
+import type { UpstreamResponse } from "./upstream-exchange.js";
 
 export interface MeteredRoute {
   readonly endpoint: Endpoint;
@@ -77,7 +77,7 @@ async function relayResponse(
   route: MeteredRoute,
   call: UpstreamCall,
   parsed: ParsedRequest,
-  response: Dispatcher.ResponseData,
+  response: UpstreamResponse,
   strip: boolean,
 ): Promise<void> {
   const started = performance.now();

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import type { Readable } from "node:stream";
 import type { ClientWriter } from "./client-writer.js";
+import type { UpstreamBody } from "./upstream-exchange.js";
 
 /** Where an upstream body goes: it writes what the client gets to the ClientWriter it was given. */
 export interface BodyConsumer {
@@ -27,7 +27,7 @@ export interface RelayResult {
  * Nothing is ended for the client when the upstream breaks: a stream cut upstream must not look complete.
  */
 export function relayBody(
-  body: Readable,
+  body: UpstreamBody,
   res: ServerResponse,
   writer: ClientWriter,
   consumer: BodyConsumer,
@@ -55,28 +55,30 @@ export function relayBody(
       res.destroy();
       settle({ outcome: "internal", error });
     };
-    body.on("data", (chunk: Buffer) => {
-      const started = performance.now();
-      try {
-        consumer.push(chunk);
-      } catch (err) {
-        fail(err);
-      }
-      overhead.addOverhead(performance.now() - started);
-    });
-    body.on("end", () => {
-      try {
-        consumer.end();
-      } catch (err) {
-        return fail(err);
-      }
-      writer.end(() => settle({ outcome: "complete" }));
-    });
-    body.on("error", (error) => {
-      if (res.destroyed) return settle({ outcome: "client_gone" });
-      if (!writer.started) return settle({ outcome: "upstream_failed", error });
-      res.destroy();
-      settle({ outcome: "upstream_broke" });
+    body.read({
+      data(chunk) {
+        const started = performance.now();
+        try {
+          consumer.push(chunk);
+        } catch (err) {
+          fail(err);
+        }
+        overhead.addOverhead(performance.now() - started);
+      },
+      end() {
+        try {
+          consumer.end();
+        } catch (err) {
+          return fail(err);
+        }
+        writer.end(() => settle({ outcome: "complete" }));
+      },
+      error(error) {
+        if (res.destroyed) return settle({ outcome: "client_gone" });
+        if (!writer.started) return settle({ outcome: "upstream_failed", error });
+        res.destroy();
+        settle({ outcome: "upstream_broke" });
+      },
     });
   });
 }

@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
@@ -8,6 +7,7 @@ import type { RequestTrace } from "../tracing/types.js";
 import { type UpstreamAuth, upstreamRequestHeaders } from "./headers.js";
 import { clientClosed, fromUpstreamFailure } from "./proxy-error.js";
 import type { Upstream } from "./upstream.js";
+import { UpstreamExchange, type UpstreamResponse } from "./upstream-exchange.js";
 
 export interface UpstreamCall {
   readonly req: IncomingMessage;
@@ -36,15 +36,13 @@ function bodyLength({ body, req }: UpstreamCall): number | undefined {
  * Sends the request upstream and waits for its headers. A client that goes away meanwhile aborts the
  * upstream request at once (so the upstream stops generating) and the wait ends with status 499.
  */
-export async function sendUpstream(deps: UpstreamDeps, call: UpstreamCall): Promise<Dispatcher.ResponseData> {
-  // undici takes an EventEmitter as a signal; an AbortController (an EventTarget) cost 1.6% of the
-  // proxy's CPU under load (bench/results/profile.md).
-  const signal = new EventEmitter();
+export async function sendUpstream(deps: UpstreamDeps, call: UpstreamCall): Promise<UpstreamResponse> {
+  const exchange = new UpstreamExchange();
   let aborted = false;
   const onClose = () => {
     if (call.res.writableFinished) return;
     aborted = true;
-    signal.emit("abort");
+    exchange.abort();
   };
   call.res.on("close", onClose);
   const started = performance.now();
@@ -53,14 +51,17 @@ export async function sendUpstream(deps: UpstreamDeps, call: UpstreamCall): Prom
   const headers = call.trace === undefined ? own : call.trace.upstreamHeaders(own);
   call.meter.addOverhead(performance.now() - started);
   try {
-    return await deps.upstream.dispatcher.request({
-      origin: deps.upstream.origin,
-      path: deps.upstream.pathFor(call.path),
-      method: call.method as Dispatcher.HttpMethod,
-      headers,
-      body: call.body,
-      signal,
-    });
+    deps.upstream.dispatcher.dispatch(
+      {
+        origin: deps.upstream.origin,
+        path: deps.upstream.pathFor(call.path),
+        method: call.method as Dispatcher.HttpMethod,
+        headers,
+        body: call.body,
+      },
+      exchange,
+    );
+    return await exchange.response;
   } catch (err) {
     throw aborted ? clientClosed(err) : fromUpstreamFailure(err);
   } finally {
