@@ -1,3 +1,4 @@
+import { chatContentInBytes } from "./chat-content-bytes.js";
 import { choiceIndex, createChoiceStreamObserver } from "./choice-stream.js";
 import type { GeneratedOutput, ToolCallText } from "./generated-output.js";
 import { arrayOf, isObject, type Json, stringOf } from "./json.js";
@@ -53,6 +54,7 @@ export const chatExtractor: UsageExtractor = {
     createChoiceStreamObserver(
       {
         hasContent: (chunk) => arrayOf(chunk.choices).some((c) => isObject(c) && deltaHasContent(c.delta)),
+        contentInBytes: chatContentInBytes,
         collect: (chunk, output) =>
           arrayOf(chunk.choices).forEach((choice, position) => {
             if (isObject(choice) && isObject(choice.delta)) {

@@ -9,6 +9,8 @@ import type { StreamObserver, Usage } from "./types.js";
 
 export interface ChoiceChunkReader {
   hasContent(chunk: Json): boolean;
+  /** Whether a chunk has content, from its bytes where they settle it (see chat-content-bytes.ts). */
+  contentInBytes?(raw: Buffer): boolean | undefined;
   /** Adds what the chunk generated (text, tool-call fragments) to the output of each of its choices. */
   collect(chunk: Json, output: OutputCollector): void;
 }
@@ -18,8 +20,9 @@ const usageKey = /"usage"\s*:/;
 const bytesPerToken = 4;
 
 /**
- * Observer for chat and legacy completion streams. JSON is parsed only where it is needed: until the
- * first content chunk (for time to first token), for events that carry a usage object, and, when the
+ * Observer for chat and legacy completion streams. JSON is parsed only where it is needed: the first
+ * event, events until the first content chunk whose bytes do not tell whether they have content (for
+ * time to first token), events that carry a usage object, and, when the
  * first chunk shows the upstream ignores `include_usage` (no `usage` key at all), for every chunk so the
  * output can be counted with a tokenizer (`countText`; without one, no output is kept). The output is kept
  * as pieces, bounded per choice (output-collector.ts), never as the stream's bytes.
@@ -54,7 +57,13 @@ class ChoiceStreamObserver implements StreamObserver {
   }
 
   wants(raw: Buffer, hasUsage: boolean | undefined): boolean {
-    return !this.sawContent || this.output !== undefined || (hasUsage ?? findUsageObject(raw) >= 0);
+    if (!this.sawFirstEvent || this.output !== undefined) return true;
+    if (!this.sawContent) {
+      const content = this.reader.contentInBytes?.(raw);
+      if (content === undefined) return true;
+      if (content) this.contentSeen();
+    }
+    return hasUsage ?? findUsageObject(raw) >= 0;
   }
 
   onEvent({ data }: SseEvent): void {

@@ -43,6 +43,29 @@ describe("chat stream observer behind the pipeline's choice of events", () => {
     expect(parsed).toBe(2);
   });
 
+  it("takes the first content chunk from its bytes after OpenAI's role chunk, parsing neither it nor later ones", () => {
+    const stream =
+      chunk('"choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null}}],"usage":null') +
+      content("Hi", '"usage":null') +
+      content("!", '"usage":null') +
+      chunk('"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}');
+    const { usage, firstTokens, parsed } = observe(stream);
+    expect(usage?.completionTokens).toBe(2);
+    expect(firstTokens).toBe(1);
+    expect(parsed).toBe(2);
+  });
+
+  it("parses a chunk until its bytes settle whether it has content (a tool call)", () => {
+    const toolCall = '"tool_calls":[{"index":0,"id":"t","function":{"name":"f","arguments":""}}]';
+    const stream =
+      chunk('"choices":[{"index":0,"delta":{"role":"assistant","content":null}}],"usage":null') +
+      chunk(`"choices":[{"index":0,"delta":{"content":null,${toolCall}}}],"usage":null`) +
+      content("after", '"usage":null');
+    const { firstTokens, parsed } = observe(stream);
+    expect(firstTokens).toBe(1);
+    expect(parsed).toBe(2);
+  });
+
   it("finds a usage object written with a space after the colon (vLLM style)", () => {
     const stream =
       content("a", '"usage": null') +
