@@ -142,12 +142,19 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBod
     this.deliverHeld();
   }
 
-  /** Delivers what was held while nobody read or the reader paused, and then the end if it came. */
+  /**
+   * Delivers what was held while nobody read or the reader paused, and then the end if it came. Chunks
+   * held together go as one: what arrived before the reader could take it is read at once, as a stream's
+   * `read()` would join it, so the reader's work per chunk (framing, a write to the client) is paid once.
+   * What is held is bounded (holdLimitBytes, or one chunk past the reader's pause).
+   */
   private deliverHeld(): void {
-    while (this.held.length > 0) {
+    const { held } = this;
+    if (held.length > 0) {
       if (this.handlers === undefined || this.paused) return;
-      const chunk = this.held.shift() as Buffer;
-      this.heldBytes -= chunk.length;
+      const chunk = held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held, this.heldBytes);
+      this.held = [];
+      this.heldBytes = 0;
       this.handlers.data(chunk);
     }
     const { handlers, ending } = this;
