@@ -8,10 +8,11 @@ export type { Logger };
  * JSON lines on stdout. Records are built field by field from what the proxy measured, so neither
  * message content nor a key can reach a line; nothing logs a request's headers or body, so no redaction
  * pass is needed (it cost 2% of the proxy's CPU under load: bench/results/profile.md).
- * Lines are buffered and written in batches of 8 KiB, or every 250 ms when traffic is light: one write
- * per request went through libuv's thread pool each time and cost 9% (plain) to 17% (streams) of the
- * proxy's CPU under load (LOG_LEVEL=warn ÷ info in bench/results/latest.md). pino flushes the buffer
- * when the process exits.
+ * Lines are buffered and written in batches of 64 KiB, or every 250 ms when traffic is light: each write
+ * goes through libuv's thread pool and costs about 40 µs of CPU whatever its size. One write per request
+ * cost 9% (plain) to 17% (streams) of the proxy's CPU under load (LOG_LEVEL=warn ÷ info in
+ * bench/results/latest.md); batches of 8 KiB still cost half of a line's 2.6 µs (`npm run bench:log`).
+ * pino flushes the buffer when the process exits.
  */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   return pino({ level, base: { service: "llm-proxy" } }, destination ?? bufferedStdout());
@@ -23,11 +24,14 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
  * (1.5 of 3 µs a line, measured with `node --cpu-prof` on a loop of access lines). In buffer mode it
  * keeps a list of buffers and their lengths, so each line is encoded once, here.
  */
+const batchBytes = 64 * 1024;
+
 function bufferedStdout(): pino.DestinationStream {
   const stream = pino.destination({
     dest: 1,
     sync: false,
-    minLength: 8 * 1024,
+    minLength: batchBytes,
+    maxWrite: 2 * batchBytes,
     periodicFlush: 250,
     contentMode: "buffer",
   });
