@@ -2,7 +2,7 @@ import { createAccessLog, createLogger } from "../src/logging/logger.js";
 import type { RequestRecord } from "../src/metrics/types.js";
 
 // CPU per access-log line as the proxy writes it (to stdout: run it as
-// `npm run -s bench:log > /dev/null`), the line built and buffered, the buffer written by libuv's thread
+// `npm run bench:log > /dev/null`), the line built and buffered, the buffer written by libuv's thread
 // pool. Batches of 100 lines between event-loop turns, as under load.
 const lines = 1_000_000;
 const record: RequestRecord = {
