@@ -20,6 +20,8 @@ export interface LatencySample extends SampleBase {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly count: number;
+  /** CPU of the target per request at one connection, where each request meets a core gone cold. */
+  readonly cpuMsPerRequest: number;
 }
 
 export interface TtfbSample extends SampleBase {
@@ -94,9 +96,18 @@ export async function runRounds(
 }
 
 async function latencyPhase(target: Target, scenario: Scenario, options: BenchOptions) {
+  const pids = processTree(target.child.pid);
+  const cpuBefore = cpuSeconds(pids);
   const result = await runLoad(target.child.origin, scenario, 1, options.seconds, true);
+  const cpu = cpuSeconds(pids) - cpuBefore;
   const ms = result.latenciesMs;
-  return { target: target.name, p50Ms: quantile(ms, 0.5), p99Ms: quantile(ms, 0.99), count: ms.length };
+  return {
+    target: target.name,
+    p50Ms: quantile(ms, 0.5),
+    p99Ms: quantile(ms, 0.99),
+    count: ms.length,
+    cpuMsPerRequest: (cpu * 1000) / Math.max(1, result.completed),
+  };
 }
 
 async function ttfbPhase(target: Target, scenario: Scenario, options: BenchOptions) {

@@ -7,6 +7,8 @@ import type { TargetName } from "./targets.js";
 export interface TargetFigures {
   latencyP50Ms?: number;
   latencyP99Ms?: number;
+  /** CPU per request during the 1-connection latency phase. */
+  cpuMsPerRequest1Conn?: number;
   /** Over calling the simulator directly, computed within each round, then the median over rounds. */
   addedP50Ms?: number;
   addedP99Ms?: number;
@@ -48,6 +50,7 @@ function latencyFigures(
   const figures: TargetFigures = {
     latencyP50Ms: median(mine.map((s) => s.p50Ms)),
     latencyP99Ms: median(mine.map((s) => s.p99Ms)),
+    cpuMsPerRequest1Conn: median(mine.map((s) => s.cpuMsPerRequest)),
   };
   if (target === "direct") return figures;
   return {
