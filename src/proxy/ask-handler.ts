@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { RequestMeter } from "../metrics/types.js";
 import { responseInfoOf } from "../tracing/response-info.js";
@@ -43,8 +44,8 @@ export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeH
         body,
       });
       meter.rateLimits(response.headers);
-      const bytes = await collect(response);
-      if (res.destroyed) return meter.finish(clientClosedStatus);
+      const bytes = await collect(response, res);
+      if (bytes === undefined || res.destroyed) return meter.finish(clientClosedStatus);
       if (response.statusCode >= 300) return passError(res, meter, response, bytes);
       answer(res, meter, trace, parsed.model, bytes);
     } catch (err) {
@@ -54,14 +55,30 @@ export function createAskHandler(deps: MeteredDeps, defaultModel: string): NodeH
   };
 }
 
-/** The whole answer, decoded when the upstream compressed it; a body cut short fails as the upstream's. */
-function collect(response: UpstreamResponse): Promise<Buffer> {
+/**
+ * The whole answer, decoded when the upstream compressed it; a body cut short fails as the upstream's.
+ * Undefined when the client left first: the upstream is then stopped, as on every metered endpoint.
+ */
+function collect(response: UpstreamResponse, res: ServerResponse): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    decodeBody(response.body, response.headers).read({
+    const body = decodeBody(response.body, response.headers);
+    const onClose = () => {
+      body.destroy();
+      resolve(undefined);
+    };
+    if (res.destroyed) return onClose();
+    res.once("close", onClose);
+    body.read({
       data: (chunk) => chunks.push(chunk),
-      end: () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
-      error: (err) => reject(fromUpstreamFailure(err)),
+      end: () => {
+        res.off("close", onClose);
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+      },
+      error: (err) => {
+        res.off("close", onClose);
+        reject(fromUpstreamFailure(err));
+      },
     });
   });
 }
