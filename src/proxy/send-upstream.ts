@@ -42,7 +42,7 @@ export async function sendUpstream(deps: UpstreamDeps, call: UpstreamCall): Prom
   const onClose = () => {
     if (call.res.writableFinished) return;
     aborted = true;
-    exchange.abort();
+    exchange.destroy();
   };
   call.res.on("close", onClose);
   const started = performance.now();

@@ -52,8 +52,11 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBod
     });
   }
 
-  /** Ends the exchange at whatever stage it is: before the response it then fails with the abort. */
-  abort(): void {
+  /**
+   * Ends the exchange at whatever stage it is (the client went away): before the response, the wait for
+   * it fails with the abort; after, nothing more is delivered.
+   */
+  destroy(): void {
     if (this.stopped) return;
     this.stopped = true;
     this.handlers = undefined;
@@ -130,10 +133,6 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler, UpstreamBod
    */
   private get upstreamOpen(): boolean {
     return !this.stopped && this.ending === undefined;
-  }
-
-  destroy(): void {
-    this.abort();
   }
 
   private finish(ending: Error | true): void {

@@ -55,6 +55,17 @@ async function started(status = 200) {
   return { exchange, controller, calls, response };
 }
 
+/** A reader that got chunk "1", then paused the body, and chunk "2" arrived meanwhile. */
+async function pausedAfterOneChunk() {
+  const { exchange, controller, calls, response } = await started();
+  const { seen, handlers } = recorder();
+  response.body.read(handlers);
+  exchange.onResponseData(controller, Buffer.from("1"));
+  response.body.pause();
+  exchange.onResponseData(controller, Buffer.from("2"));
+  return { exchange, calls, response, seen };
+}
+
 describe("UpstreamExchange", () => {
   it("answers the final head, not an informational one", async () => {
     const exchange = new UpstreamExchange();
@@ -92,12 +103,7 @@ describe("UpstreamExchange", () => {
   });
 
   it("holds chunks while its reader has paused it and delivers them on resume", async () => {
-    const { exchange, controller, calls, response } = await started();
-    const { seen, handlers } = recorder();
-    response.body.read(handlers);
-    exchange.onResponseData(controller, Buffer.from("1"));
-    response.body.pause();
-    exchange.onResponseData(controller, Buffer.from("2"));
+    const { exchange, calls, response, seen } = await pausedAfterOneChunk();
     expect(seen).toEqual(["1"]);
     response.body.resume();
     expect(seen).toEqual(["1", "2"]);
@@ -120,7 +126,7 @@ describe("UpstreamExchange", () => {
 
   it("aborts a request that has not reached a connection yet as soon as it does", async () => {
     const exchange = new UpstreamExchange();
-    exchange.abort();
+    exchange.destroy();
     const { controller, calls } = fakeController();
     exchange.onRequestStart(controller);
     expect(calls).toEqual(["abort"]);
@@ -141,12 +147,7 @@ describe("UpstreamExchange", () => {
   });
 
   it("leaves the connection alone once the response ended, though the reader resumes later", async () => {
-    const { exchange, controller, calls, response } = await started();
-    const { seen, handlers } = recorder();
-    response.body.read(handlers);
-    exchange.onResponseData(controller, Buffer.from("1"));
-    response.body.pause();
-    exchange.onResponseData(controller, Buffer.from("2"));
+    const { exchange, calls, response, seen } = await pausedAfterOneChunk();
     exchange.onResponseEnd();
     response.body.resume();
     response.body.pause();
