@@ -1,0 +1,89 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type BufferedDestination, createBufferedDestination } from "../../src/logging/buffered-stdout.js";
+import { createAccessLog, createLogger } from "../../src/logging/logger.js";
+import type { RequestRecord } from "../../src/metrics/types.js";
+import { waitFor } from "../helpers/raw-http.js";
+
+const record = (requestId: string): RequestRecord => ({
+  requestId,
+  model: "gpt-4o-mini",
+  endpoint: "chat_completions",
+  stream: false,
+  status: 200,
+  latencySeconds: 0.001,
+  ttftSeconds: undefined,
+  usage: undefined,
+  usageEstimated: false,
+  costUsd: undefined,
+  errorType: undefined,
+  caller: undefined,
+});
+
+const folders: string[] = [];
+const destinations: BufferedDestination[] = [];
+
+afterEach(() => {
+  for (const destination of destinations.splice(0)) destination.end();
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A logger writing through the buffered destination into a file, and the lines that file holds. */
+function bufferedLog() {
+  const folder = mkdtempSync(join(tmpdir(), "buffered-log-"));
+  folders.push(folder);
+  const path = join(folder, "log.jsonl");
+  const destination = createBufferedDestination(path);
+  destinations.push(destination);
+  const logger = createLogger("info", destination);
+  const lines = (): Record<string, unknown>[] =>
+    readFileSync(path, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { destination, logger, accessLog: createAccessLog(logger), lines };
+}
+
+describe("the buffered destination", () => {
+  it("keeps access lines in the order they were logged among other lines, each with its own time", async () => {
+    const { destination, logger, accessLog, lines } = bufferedLog();
+    await new Promise((resolve) => destination.once("ready", resolve));
+    const before = Date.now();
+    accessLog(record("first"));
+    logger.warn("between");
+    accessLog(record("second"));
+    accessLog(record("third"));
+    destination.flushSync();
+    const written = lines();
+    expect(written.map((line) => line.requestId ?? line.msg)).toEqual([
+      "first",
+      "between",
+      "second",
+      "third",
+    ]);
+    for (const line of written) {
+      expect(line.time).toBeGreaterThanOrEqual(before);
+      expect(line.time).toBeLessThanOrEqual(Date.now());
+    }
+  });
+
+  it("writes held access lines by itself when nothing else is logged", async () => {
+    const { destination, accessLog, lines } = bufferedLog();
+    await new Promise((resolve) => destination.once("ready", resolve));
+    accessLog(record("alone"));
+    expect(lines()).toEqual([]);
+    await waitFor(() => lines().length === 1, { what: "the timer's flush" });
+    expect(lines()[0]).toMatchObject({ msg: "request", requestId: "alone", status: 200 });
+  });
+
+  it("writes every one of many access lines, in order", async () => {
+    const { destination, accessLog, lines } = bufferedLog();
+    await new Promise((resolve) => destination.once("ready", resolve));
+    const count = 1000;
+    for (let i = 0; i < count; i++) accessLog(record(`r${i}`));
+    await waitFor(() => lines().length === count, { what: "every line" });
+    expect(lines().map((line) => line.requestId)).toEqual(Array.from({ length: count }, (_, i) => `r${i}`));
+  });
+});
