@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,5 +86,17 @@ describe("the buffered destination", () => {
     for (let i = 0; i < count; i++) accessLog(record(`r${i}`));
     await waitFor(() => lines().length === count, { what: "every line" });
     expect(lines().map((line) => line.requestId)).toEqual(Array.from({ length: count }, (_, i) => `r${i}`));
+  });
+
+  it("writes every held line when the process exits right after logging", () => {
+    // 40 records: two batches formatted and some held, none of it written before the exit.
+    const out = execFileSync(process.execPath, ["--import", "tsx", "test/helpers/exit-log.ts", "40"], {
+      encoding: "utf8",
+    });
+    const ids = out
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { requestId?: string }).requestId);
+    expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => `exit-${i}`));
   });
 });
