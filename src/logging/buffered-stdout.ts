@@ -42,8 +42,9 @@ const maxDeferredRecords = 16;
  *
  * Access records are kept as they are and formatted sixteen at a time: a line built right after each
  * response cost ~6 µs with the caches cold at one connection, and the client's next request waited for
- * it (bench/README.md, "Where it stands, and why"). Any other line, a flush, the timer and the exit flush
- * pino registers first format the records held, so lines keep their order and none is lost at exit.
+ * it (bench/README.md, "Where it stands, and why"). Any other line, a flush, the timer, `end()` and the
+ * exit flush pino registers first format the records held, so lines keep their order and none is lost
+ * at exit.
  */
 export function createBufferedDestination(dest: number | string = 1): BufferedDestination {
   const stream = pino.destination({
@@ -56,6 +57,7 @@ export function createBufferedDestination(dest: number | string = 1): BufferedDe
   const write = stream.write.bind(stream) as (data: string | Buffer) => boolean;
   const flush = stream.flush.bind(stream);
   const flushSync = stream.flushSync.bind(stream);
+  const end = stream.end.bind(stream);
   let written = false;
   const held = new HeldRecords();
   const writeText = (text: string): boolean => {
@@ -76,6 +78,10 @@ export function createBufferedDestination(dest: number | string = 1): BufferedDe
   stream.flushSync = () => {
     writeHeld();
     flushSync();
+  };
+  stream.end = () => {
+    writeHeld();
+    end();
   };
   stream.on("write", (bytes: number) => {
     if (bytes > 0) written = true;
@@ -99,11 +105,10 @@ export function createBufferedDestination(dest: number | string = 1): BufferedDe
 /** Flushes lines that came, or a write that completed, since the last tick; an idle proxy makes none. */
 function startFlushTimer(stream: BufferedDestination, due: () => boolean): void {
   const timer = setInterval(() => {
-    if (!due()) return;
     try {
-      stream.flush();
+      if (due()) stream.flush();
     } catch {
-      clearInterval(timer); // destroyed (sonic-boom throws): nothing is left to flush
+      clearInterval(timer); // destroyed (sonic-boom throws): nothing is left to write or flush
     }
   }, flushEveryMs);
   timer.unref();

@@ -27,7 +27,7 @@ const folders: string[] = [];
 const destinations: BufferedDestination[] = [];
 
 afterEach(() => {
-  for (const destination of destinations.splice(0)) destination.end();
+  for (const destination of destinations.splice(0)) destination.destroy();
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -86,6 +86,22 @@ describe("the buffered destination", () => {
     for (let i = 0; i < count; i++) accessLog(record(`r${i}`));
     await waitFor(() => lines().length === count, { what: "every line" });
     expect(lines().map((line) => line.requestId)).toEqual(Array.from({ length: count }, (_, i) => `r${i}`));
+  });
+
+  it("writes held lines when it is ended, and its timer stops quietly once it is destroyed", async () => {
+    const { destination, accessLog, lines } = bufferedLog();
+    await new Promise((resolve) => destination.once("ready", resolve));
+    accessLog(record("before-end"));
+    destination.end();
+    await new Promise((resolve) => destination.once("close", resolve));
+    expect(lines().map((line) => line.requestId)).toEqual(["before-end"]);
+    const other = bufferedLog();
+    await new Promise((resolve) => other.destination.once("ready", resolve));
+    other.accessLog(record("held"));
+    other.destination.destroy();
+    // The timer's next tick finds the destination destroyed: it must stop, not throw from the interval.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(other.lines()).toEqual([]);
   });
 
   it("writes every held line when the process exits right after logging", () => {
