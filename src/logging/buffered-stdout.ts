@@ -23,9 +23,10 @@ export type BufferedDestination = ReturnType<typeof pino.destination>;
 const batchBytes = 64 * 1024;
 const flushEveryMs = 250;
 /**
- * Records formatted together. Measured at one connection (added latency p50 over the bare pass-through,
- * non-stream): one line at a time +63 µs; batches of 4: +55; 8: +50; 16: +41; 32: +49; 256: +50 with
- * p99 up by half (every 256th request waits for the whole batch).
+ * Records formatted together. Added latency p50 over the bare pass-through at one connection, non-stream,
+ * in paired rounds: one run gave +65 µs one line at a time, +55 in batches of 4, +50 of 8, +41 of 16,
+ * +49 of 32; another +63 one at a time, +33 of 16, +35 of 64, +59 of 256 with p99 doubled (every 256th
+ * request waits for the whole batch).
  */
 const maxDeferredRecords = 16;
 
@@ -41,8 +42,8 @@ const maxDeferredRecords = 16;
  * four wake-ups a second on an idle proxy (seen with strace as `write(1, NULL, 0)`).
  *
  * Access records are kept as they are and formatted sixteen at a time: a line built right after each
- * response cost ~6 µs with the caches cold at one connection, and the client's next request waited for
- * it (bench/README.md, "Where it stands, and why"). Any other line, a flush, the timer, `end()` and the
+ * response cost ~6 µs with the caches cold at one connection, and in batches the latency the proxy adds
+ * there fell by a third (bench/README.md, "Where it stands, and why"). Any other line, a flush, the timer, `end()` and the
  * exit flush pino registers first format the records held, so lines keep their order and none is lost
  * at exit.
  */
