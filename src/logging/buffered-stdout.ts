@@ -43,9 +43,9 @@ const maxDeferredRecords = 16;
  *
  * Access records are kept as they are and formatted sixteen at a time: a line built right after each
  * response cost ~6 µs with the caches cold at one connection, and in batches the latency the proxy adds
- * there fell by a third (bench/README.md, "Where it stands, and why"). Any other line, a flush, the timer, `end()` and the
- * exit flush pino registers first format the records held, so lines keep their order and none is lost
- * at exit.
+ * there fell by a third (bench/README.md, "Where it stands, and why"). Any other line, a flush, the
+ * timer, `end()` and the exit flush pino registers first format the records held, so lines keep their
+ * order and none is lost at exit.
  */
 export function createBufferedDestination(dest: number | string = 1): BufferedDestination {
   const stream = pino.destination({

@@ -4,23 +4,9 @@
  * must be written by the exit flush.
  */
 import { createAccessLog, createLogger } from "../../src/logging/logger.js";
+import { accessRecord } from "./access-record.js";
 
 const count = Number(process.argv[2] ?? 3);
 const accessLog = createAccessLog(createLogger("info"));
-for (let i = 0; i < count; i++) {
-  accessLog({
-    requestId: `exit-${i}`,
-    model: "gpt-4o-mini",
-    endpoint: "chat_completions",
-    stream: false,
-    status: 200,
-    latencySeconds: 0.001,
-    ttftSeconds: undefined,
-    usage: undefined,
-    usageEstimated: false,
-    costUsd: undefined,
-    errorType: undefined,
-    caller: undefined,
-  });
-}
+for (let i = 0; i < count; i++) accessLog(accessRecord(`exit-${i}`));
 process.exit(0);

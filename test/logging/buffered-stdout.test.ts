@@ -5,23 +5,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type BufferedDestination, createBufferedDestination } from "../../src/logging/buffered-stdout.js";
 import { createAccessLog, createLogger } from "../../src/logging/logger.js";
-import type { RequestRecord } from "../../src/metrics/types.js";
+import { accessRecord as record } from "../helpers/access-record.js";
 import { waitFor } from "../helpers/raw-http.js";
-
-const record = (requestId: string): RequestRecord => ({
-  requestId,
-  model: "gpt-4o-mini",
-  endpoint: "chat_completions",
-  stream: false,
-  status: 200,
-  latencySeconds: 0.001,
-  ttftSeconds: undefined,
-  usage: undefined,
-  usageEstimated: false,
-  costUsd: undefined,
-  errorType: undefined,
-  caller: undefined,
-});
 
 const folders: string[] = [];
 const destinations: BufferedDestination[] = [];
