@@ -2,9 +2,9 @@ import type { Check } from "./check.js";
 import type { MetricsTiming } from "./metrics-timing.js";
 import type { PacedSample } from "./paced.js";
 import { pacedChecks } from "./paced-checks.js";
-import type { LoadSample } from "./rounds.js";
+import type { LatencySample, LoadSample, Samples, TtfbSample } from "./rounds.js";
 import { max, median } from "./stats.js";
-import { pairedRatios, type ScenarioFigures, type TargetFigures } from "./summary.js";
+import { addedByRound, pairedRatios, type ScenarioFigures } from "./summary.js";
 
 export type { Check };
 
@@ -28,29 +28,67 @@ function ratioCheck(
   };
 }
 
+type AddedField = "p50Ms" | "p99Ms" | "ttfbP99Ms";
+
+interface AddedLatency {
+  readonly name: string;
+  readonly limit: number;
+  readonly proxy: number | undefined;
+  readonly bare: number | undefined;
+  /** The proxy's added figure over the bare's in each round where the bare's was above zero. */
+  readonly rounds: readonly number[];
+}
+
 /** Added latency can be within noise of zero for bare; a ratio to a non-positive number means nothing. */
-function addedCheck(name: string, limit: number, proxy: number | undefined, bare: number | undefined): Check {
+function addedCheck({ name, limit, proxy, bare, rounds }: AddedLatency): Check {
   const p = proxy ?? Number.NaN;
   const b = bare ?? Number.NaN;
   const ratio = b > 0 ? `${(p / b).toFixed(2)}× ` : "";
+  const spread =
+    rounds.length > 1 ? `rounds ${Math.min(...rounds).toFixed(2)}–${Math.max(...rounds).toFixed(2)}; ` : "";
   return {
     name,
     limit: `≤ ${limit}× bare's`,
-    measured: `${ratio}(proxy +${ms(p)}, bare +${ms(b)})`,
+    measured: `${ratio}(${spread}proxy +${ms(p)}, bare +${ms(b)})`,
     met: p <= limit * Math.max(b, 0),
   };
 }
 
-function latencyChecks(scenario: string, proxy: TargetFigures, bare: TargetFigures): Check[] {
-  const checks = [
-    addedCheck(`Added latency p50, 1 conn, ${scenario}`, 1.2, proxy.addedP50Ms, bare.addedP50Ms),
-    addedCheck(`Added latency p99, 1 conn, ${scenario}`, 1.5, proxy.addedP99Ms, bare.addedP99Ms),
-  ];
+/** Each round's ratio, from that round's added figures: the spread a reader needs to judge the median. */
+function roundRatios<T extends LatencySample | TtfbSample>(
+  samples: readonly T[],
+  scenario: string,
+  field: AddedField & keyof T,
+): number[] {
+  const proxy = addedByRound(samples, scenario, "proxy", field);
+  const bare = addedByRound(samples, scenario, "bare", field);
+  return [...proxy].flatMap(([round, added]) => {
+    const floor = bare.get(round);
+    return floor !== undefined && floor > 0 ? [added / floor] : [];
+  });
+}
+
+function latencyChecks(scenario: string, figures: ScenarioFigures, samples: Samples): Check[] {
+  const proxy = figures.proxy ?? {};
+  const bare = figures.bare ?? {};
+  const latency = (quantile: "p50" | "p99", limit: number): Check =>
+    addedCheck({
+      name: `Added latency ${quantile}, 1 conn, ${scenario}`,
+      limit,
+      proxy: quantile === "p50" ? proxy.addedP50Ms : proxy.addedP99Ms,
+      bare: quantile === "p50" ? bare.addedP50Ms : bare.addedP99Ms,
+      rounds: roundRatios(samples.latency, scenario, `${quantile}Ms`),
+    });
+  const checks = [latency("p50", 1.2), latency("p99", 1.5)];
   if (proxy.addedTtfbP99Ms === undefined) return checks;
-  return [
-    ...checks,
-    addedCheck(`Added TTFB p99, 1 conn, ${scenario}`, 1.5, proxy.addedTtfbP99Ms, bare.addedTtfbP99Ms),
-  ];
+  const ttfb = addedCheck({
+    name: `Added TTFB p99, 1 conn, ${scenario}`,
+    limit: 1.5,
+    proxy: proxy.addedTtfbP99Ms,
+    bare: bare.addedTtfbP99Ms,
+    rounds: roundRatios(samples.ttfb, scenario, "ttfbP99Ms"),
+  });
+  return [...checks, ttfb];
 }
 
 const cpuLimits = { "non-stream": 1.2, "stream-20": 1.3 } as const;
@@ -73,15 +111,16 @@ function cpuCheck(scenario: keyof typeof cpuLimits, figures: Figures, load: read
 /** The issue's targets, each judged on the figures as measured. */
 export function evaluate(
   figures: Figures,
-  load: readonly LoadSample[],
+  samples: Samples,
   metrics: MetricsTiming,
   paced: readonly PacedSample[],
 ): Check[] {
   const checks: Check[] = [];
   for (const scenario of ["non-stream", "stream-20"] as const) {
-    const proxy = figures[scenario].proxy ?? {};
-    const bare = figures[scenario].bare ?? {};
-    checks.push(cpuCheck(scenario, figures, load), ...latencyChecks(scenario, proxy, bare));
+    checks.push(
+      cpuCheck(scenario, figures, samples.load),
+      ...latencyChecks(scenario, figures[scenario], samples),
+    );
   }
   const peak = (target: "proxy" | "bare") =>
     max([

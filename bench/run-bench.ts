@@ -71,7 +71,7 @@ async function measure(options: RunOptions): Promise<Report> {
       figures,
       metricsEndpoint: { single, cluster },
       paced,
-      checks: evaluate(figures, samples.load, single, paced),
+      checks: evaluate(figures, samples, single, paced),
       comparisons: compare(samples.load),
       samples,
     };

@@ -30,14 +30,24 @@ function of<T extends Keyed>(samples: readonly T[], scenario: string, target: Ta
   return samples.filter((s) => s.scenario === scenario && s.target === target);
 }
 
-/** target − direct, paired by round so that both figures saw the same moment of machine noise. */
-function added<T extends Keyed>(samples: readonly T[], scenario: string, target: TargetName, field: keyof T) {
+/** target − direct in each round, so that both figures saw the same moment of machine noise. */
+export function addedByRound<T extends Keyed>(
+  samples: readonly T[],
+  scenario: string,
+  target: TargetName,
+  field: keyof T,
+): Map<number, number> {
   const direct = of(samples, scenario, "direct");
-  const values = of(samples, scenario, target).flatMap((s) => {
+  const added = new Map<number, number>();
+  for (const s of of(samples, scenario, target)) {
     const baseline = direct.find((d) => d.round === s.round);
-    return baseline === undefined ? [] : [(s[field] as number) - (baseline[field] as number)];
-  });
-  return median(values);
+    if (baseline !== undefined) added.set(s.round, (s[field] as number) - (baseline[field] as number));
+  }
+  return added;
+}
+
+function added<T extends Keyed>(samples: readonly T[], scenario: string, target: TargetName, field: keyof T) {
+  return median([...addedByRound(samples, scenario, target, field).values()]);
 }
 
 function latencyFigures(
