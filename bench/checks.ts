@@ -28,6 +28,10 @@ function ratioCheck(
   };
 }
 
+/** The lowest and highest of the per-round ratios, as the checks print them beside the median. */
+const spreadOf = (ratios: readonly number[]): string =>
+  `rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+
 type AddedField = "p50Ms" | "p99Ms" | "ttfbP99Ms";
 
 interface AddedLatency {
@@ -44,8 +48,7 @@ function addedCheck({ name, limit, proxy, bare, rounds }: AddedLatency): Check {
   const p = proxy ?? Number.NaN;
   const b = bare ?? Number.NaN;
   const ratio = b > 0 ? `${(p / b).toFixed(2)}× ` : "";
-  const spread =
-    rounds.length > 1 ? `rounds ${Math.min(...rounds).toFixed(2)}–${Math.max(...rounds).toFixed(2)}; ` : "";
+  const spread = rounds.length > 1 ? `${spreadOf(rounds)}; ` : "";
   return {
     name,
     limit: `≤ ${limit}× bare's`,
@@ -99,7 +102,7 @@ function cpuCheck(scenario: keyof typeof cpuLimits, figures: Figures, load: read
   const ratio = median(ratios);
   const proxy = figures[scenario].proxy?.cpuMsPerRequest ?? Number.NaN;
   const bare = figures[scenario].bare?.cpuMsPerRequest ?? Number.NaN;
-  const spread = `rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  const spread = spreadOf(ratios);
   return {
     name: `CPU per request, ${scenario}`,
     limit: `≤ ${cpuLimits[scenario]}× bare`,
